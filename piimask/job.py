@@ -1,0 +1,502 @@
+"""The masking job: read, check against the rubric, quarantine, mask, vault, audit, publish.
+
+``run(spark, options)`` is what `pii-mask run`, `spark-submit glue/pii_masking_job.py` and the
+Glue job all call. Every failure raises an error with an ``exit_code`` and leaves the previous
+output, quarantine and vault exactly as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import posixpath
+from dataclasses import dataclass, field
+
+from pyspark.sql import Column, DataFrame, Observation, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import StringType, StructField, StructType
+from pyspark.sql.utils import AnalysisException
+
+from . import __version__
+from . import keyring as keyring_mod
+from .audit import AUDIT_DIR, actor, audit_path, columns_by_bucket, log_record, new_run_id, utc_now
+from .classify import suggest_bucket
+from .errors import PiiMaskError
+from .hmac import pad_key
+from .keyring import Keyring
+from .parse import epoch_seconds
+from .rubric import Rubric, load_rubric
+from .storage import Storage, is_within, normalize
+from .treatments import RowContext, token, treat
+from .validation import reason_codes, reasons_column
+from .windows import window_id_expr
+
+__all__ = [
+    "RunOptions",
+    "add_arguments",
+    "annotate",
+    "keys_frame",
+    "main",
+    "mask",
+    "read_input",
+    "run",
+    "vault_entries",
+]
+
+log = logging.getLogger("piimask.job")
+INPUT_FORMATS = ("csv", "parquet", "json")
+OUTPUT_FORMATS = ("parquet", "csv")
+REASONS = "_reasons"
+WINDOW = "_window"
+KEY_COLUMNS = ("_d_ipad", "_d_opad", "_t_ipad", "_t_opad")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    rubric: str
+    input: str
+    output: str
+    quarantine: str
+    vault: str
+    keyring: str
+    input_format: str = "csv"
+    output_format: str = "parquet"
+    job_name: str | None = None
+    job_run_id: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- reading and checking input
+
+
+def read_input(spark: SparkSession, path: str, fmt: str) -> DataFrame:
+    """Read the input; CSV as all strings with RFC 4180 quoting and a malformed-record column."""
+    try:
+        if fmt == "csv":
+            opts = {"header": "true", "multiLine": "true", "escape": '"', "encoding": "UTF-8"}
+            header = spark.read.options(**opts).csv(path)
+            if not header.columns:
+                raise PiiMaskError(
+                    f"input {path} is empty: it has no header row. Point --input at "
+                    "a CSV file (or folder of them) whose first line names the columns."
+                )
+            schema = StructType(
+                [StructField(c, StringType()) for c in header.columns]
+                + [StructField("_corrupt_record", StringType())]
+            )
+            return (
+                spark.read.options(**opts)
+                .option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", "_corrupt_record")
+                .schema(schema)
+                .csv(path)
+            )
+        if fmt == "json":
+            return spark.read.option("mode", "PERMISSIVE").json(path)
+        return spark.read.parquet(path)
+    except AnalysisException as exc:
+        text = str(exc)
+        if "PATH_NOT_FOUND" in text or "Path does not exist" in text:
+            raise PiiMaskError(
+                f"input {path} does not exist; check --input.", exit_code=2
+            ) from None
+        if "UNABLE_TO_INFER_SCHEMA" in text or "empty" in text.lower():
+            raise PiiMaskError(
+                f"input {path} is empty or holds no {fmt} data; check --input and --input-format."
+            ) from None
+        raise PiiMaskError(
+            f"input {path} cannot be read as {fmt} ({type(exc).__name__}); check --input-format.",
+            exit_code=2,
+        ) from None
+
+
+def check_columns(df: DataFrame, rubric: Rubric) -> list[str]:
+    """Fail closed on unknown columns and missing required ones; return the input's data columns."""
+    data_columns = [c for c in df.columns if c != "_corrupt_record"]
+    known = set(rubric.names)
+    unknown = [c for c in data_columns if c not in known]
+    if unknown:
+        hints = []
+        for name in unknown:
+            sample = [
+                r[0]
+                for r in df.select(F.col(f"`{name}`").cast("string"))
+                .where(F.col(f"`{name}`").isNotNull())
+                .limit(50)
+                .collect()
+            ]
+            bucket, why = suggest_bucket(name, sample)
+            hints.append(f"{name!r} (suggested bucket: {bucket}, because {why})")
+        raise PiiMaskError(
+            "the input has column(s) the rubric does not classify: "
+            + "; ".join(hints)
+            + ". Nothing was written. Add each to rubric.yaml with a bucket (ask: could it alone "
+            "identify a person? with two or three other columns? is the value itself sensitive?) "
+            "and re-run."
+        )
+    missing = [c.name for c in rubric.columns if c.name not in data_columns and not c.optional]
+    if missing:
+        raise PiiMaskError(
+            f"the input lacks rubric column(s) {', '.join(missing)}. Nothing was written. Fix the "
+            "input, or mark the column(s) `optional: true` in rubric.yaml if they may be absent."
+        )
+    return data_columns
+
+
+# ---------------------------------------------------------------- the transformation
+
+
+def keys_frame(spark: SparkSession, keyring: Keyring) -> DataFrame:
+    """One row per window with the padded key blocks; joined in so no key byte is in a plan."""
+    tok = pad_key(keyring.token)
+    rows = []
+    for window, key in sorted(keyring.direct.items()):
+        d = pad_key(key)
+        rows.append(
+            (window, bytearray(d.ipad), bytearray(d.opad), bytearray(tok.ipad), bytearray(tok.opad))
+        )
+    schema = f"{WINDOW} string, " + ", ".join(f"{c} binary" for c in KEY_COLUMNS)
+    return spark.createDataFrame(rows, schema)
+
+
+def annotate(df: DataFrame, rubric: Rubric) -> DataFrame:
+    """Add the row's quarantine reasons and its key window (UTC) to the input."""
+    dtypes = {f.name: f.dataType for f in df.schema.fields}
+    event = rubric.event_time_column
+    seconds = epoch_seconds(F.col(event), dtypes[event])
+    return df.withColumn(REASONS, reasons_column(rubric, dtypes)).withColumn(
+        WINDOW, window_id_expr(seconds, rubric.rotation)
+    )
+
+
+def _context(df: DataFrame, rubric: Rubric) -> RowContext:
+    dtypes = {f.name: f.dataType for f in df.schema.fields}
+    present = set(dtypes)
+    identifiers = tuple(
+        c for c in rubric.columns if c.bucket in ("direct", "quasi") and c.name in present
+    )
+    return RowContext(
+        F.col("_d_ipad"),
+        F.col("_d_opad"),
+        F.col("_t_ipad"),
+        F.col("_t_opad"),
+        lambda name: F.col(f"`{name}`"),
+        dtypes,
+        identifiers,
+    )
+
+
+def mask(keyed: DataFrame, rubric: Rubric, data_columns: list[str]) -> DataFrame:
+    """Valid rows joined with their keys -> the masked output: input order, dropped columns gone."""
+    ctx = _context(keyed, rubric)
+    exprs: list[Column] = []
+    for name in data_columns:
+        spec = rubric.column(name)
+        if not spec.dropped:
+            exprs.append(treat(spec, ctx))
+    return keyed.select(*exprs)
+
+
+def vault_entries(keyed: DataFrame, rubric: Rubric) -> DataFrame | None:
+    """Distinct (column, token, value) for every quasi column treated with a token."""
+    present = set(keyed.columns)
+    parts = []
+    for spec in rubric.with_treatment("token"):
+        if spec.name not in present:
+            continue
+        raw = F.col(f"`{spec.name}`")
+        parts.append(
+            keyed.where(raw.isNotNull()).select(
+                F.lit(spec.name).alias("column"),
+                token(raw, spec.params, F.col("_t_ipad"), F.col("_t_opad")).alias("token"),
+                raw.cast("string").alias("value"),
+            )
+        )
+    if not parts:
+        return None
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.unionByName(p)
+    return out.distinct()
+
+
+# ---------------------------------------------------------------- the run
+
+
+def _check_paths(o: RunOptions) -> None:
+    for label, path in (
+        ("--input", o.input),
+        ("--output", o.output),
+        ("--quarantine", o.quarantine),
+        ("--vault", o.vault),
+    ):
+        if not path:
+            raise PiiMaskError(f"{label} is required.", exit_code=2)
+    if is_within(o.output, o.input) or is_within(o.input, o.output):
+        raise PiiMaskError(
+            "--output must not be, contain or sit inside --input: the job would "
+            "overwrite the data it reads. Choose another output location."
+        )
+    for label, path in (("--quarantine", o.quarantine), ("--vault", o.vault)):
+        if is_within(path, o.output) or is_within(o.output, path):
+            raise PiiMaskError(
+                f"{label} must not be inside --output (or hold it): it keeps raw "
+                "values and belongs in the raw zone, apart from the masked output."
+            )
+        if is_within(path, o.input):
+            raise PiiMaskError(f"{label} must not be inside --input.")
+    if is_within(o.vault, o.quarantine) or is_within(o.quarantine, o.vault):
+        raise PiiMaskError("--vault and --quarantine must be separate locations.")
+    if o.input_format not in INPUT_FORMATS:
+        raise PiiMaskError(
+            f"--input-format must be one of {', '.join(INPUT_FORMATS)}.", exit_code=2
+        )
+    if o.output_format not in OUTPUT_FORMATS:
+        raise PiiMaskError(
+            f"--output-format must be one of {', '.join(OUTPUT_FORMATS)}.", exit_code=2
+        )
+
+
+def _writer(df: DataFrame, fmt: str):
+    w = df.write.mode("overwrite").format(fmt)
+    if fmt == "csv":
+        w = w.option("header", "true").option("escape", '"')
+    return w
+
+
+def _staging(final: str, run_id: str) -> str:
+    parent, name = posixpath.split(final.rstrip("/"))
+    return posixpath.join(parent, f".{name}.staging-{run_id}")
+
+
+def run(spark: SparkSession, o: RunOptions) -> dict:
+    """Mask ``o.input`` into ``o.output``; return the audit record. Raises on any refusal."""
+    started = utc_now()
+    run_id = new_run_id()
+    rubric = load_rubric(o.rubric)  # validated before Spark reads a byte
+    _check_paths(o)
+    keyring = keyring_mod.load(o.keyring)
+    keyring.check_rotation(rubric.rotation)
+    o = RunOptions(
+        **{
+            **o.__dict__,
+            "output": normalize(o.output),
+            "quarantine": normalize(o.quarantine),
+            "vault": normalize(o.vault),
+        }
+    )
+
+    df = read_input(spark, o.input, o.input_format)
+    data_columns = check_columns(df, rubric)
+    annotated = annotate(df, rubric)
+    dtypes = {f.name: f.dataType for f in df.schema.fields}
+    codes = reason_codes(rubric, dtypes)
+    store = Storage(spark)
+    out_stage = _staging(o.output, run_id)
+    q_final = posixpath.join(o.quarantine, f"run_id={run_id}")
+    q_stage = posixpath.join(o.quarantine, f".staging-{run_id}")
+    v_final = posixpath.join(o.vault, f"run_id={run_id}")
+    v_stage = posixpath.join(o.vault, f".staging-{run_id}")
+    stages = (out_stage, q_stage, v_stage)
+
+    keys = F.broadcast(keys_frame(spark, keyring))
+    valid = F.size(F.col(REASONS)) == 0
+    main_obs = Observation("piimask_main")
+    observed = annotated.observe(
+        main_obs,
+        F.count(F.lit(1)).alias("rows_in"),
+        F.sum(F.when(valid, 1).otherwise(0)).alias("rows_valid"),
+        F.concat_ws(",", F.collect_set(F.when(valid, F.col(WINDOW)))).alias("windows"),
+    )
+    keyed = observed.where(valid).join(keys, on=WINDOW, how="left")
+    missing_key = F.col("_d_ipad").isNull()
+    key_obs = Observation("piimask_keys")
+    keyed_checked = keyed.observe(
+        key_obs,
+        F.sum(F.when(missing_key, 1).otherwise(0)).alias("missing"),
+        F.count(F.lit(1)).alias("rows_out"),
+    )
+    try:
+        for stage in stages:
+            store.delete(stage)
+        _writer(mask(keyed_checked, rubric, data_columns), o.output_format).save(out_stage)
+        main, keys_seen = main_obs.get, key_obs.get
+        windows = sorted(w for w in (main["windows"] or "").split(",") if w)
+        if (keys_seen["missing"] or 0) > 0:
+            absent = [w for w in windows if w not in keyring.direct]
+            raise keyring_mod.KeyringError(
+                f"keyring {o.keyring} has no key for window(s) {', '.join(absent)} "
+                f"({keys_seen['missing']} rows). Nothing was written. Add them with "
+                f"`pii-mask keys add --keyring {o.keyring} --window {absent[0] if absent else 'W'}`."
+            )
+
+        q_obs = Observation("piimask_quarantine")
+        quarantined = (
+            annotated.where(~valid)
+            .drop(WINDOW)
+            .observe(
+                q_obs,
+                F.count(F.lit(1)).alias("rows"),
+                *[
+                    F.sum(F.when(F.array_contains(F.col(REASONS), c), 1).otherwise(0)).alias(
+                        f"r{i}"
+                    )
+                    for i, c in enumerate(codes)
+                ],
+            )
+        )
+        quarantined.write.mode("overwrite").parquet(q_stage)
+        q = q_obs.get
+        reasons = {c: int(q[f"r{i}"] or 0) for i, c in enumerate(codes) if q.get(f"r{i}")}
+
+        vault_added = 0
+        entries = vault_entries(
+            annotated.where(valid).crossJoin(
+                F.broadcast(keys_frame(spark, keyring).select(*KEY_COLUMNS[2:]).limit(1))
+            ),
+            rubric,
+        )
+        if entries is not None:
+            existing = [p for p in store.list(o.vault) if p.startswith("run_id=")]
+            if existing:
+                old = spark.read.parquet(o.vault).select("column", "token")
+                entries = entries.join(old, on=["column", "token"], how="left_anti")
+            v_obs = Observation("piimask_vault")
+            entries.observe(v_obs, F.count(F.lit(1)).alias("n")).write.mode("overwrite").parquet(
+                v_stage
+            )
+            vault_added = int(v_obs.get["n"] or 0)
+
+        rows_in = int(main["rows_in"] or 0)
+        rows_out = int(keys_seen["rows_out"] or 0)
+        rows_q = int(q["rows"] or 0)
+        if rows_in != rows_out + rows_q:
+            raise PiiMaskError(
+                f"row counts do not reconcile (in {rows_in}, out {rows_out}, quarantined {rows_q}); "
+                "the input changed while the job ran. Nothing was published; re-run."
+            )
+        present = set(data_columns)
+        record = {
+            "run_id": run_id,
+            "started_at": started,
+            "ended_at": utc_now(),
+            "actor": actor(),
+            "tool": {"name": "piimask", "version": __version__},
+            "job": {"name": o.job_name, "run_id": o.job_run_id},
+            "rubric": {"path": o.rubric, "version": rubric.version, "sha256": rubric.sha256},
+            "input": {"path": o.input, "format": o.input_format},
+            "output": {"path": o.output, "format": o.output_format},
+            "quarantine": {"path": q_final},
+            "vault": {"path": o.vault, "partition": v_final if entries is not None else None},
+            "keyring": {
+                "ref": o.keyring,
+                "version_id": keyring.version_id,
+                "rotation": rubric.rotation,
+                "windows_used": windows,
+                "key_ids": keyring.key_ids(windows),
+            },
+            "columns": columns_by_bucket(rubric, present),
+            "dropped": [c.name for c in rubric.columns if c.dropped and c.name in present],
+            "absent_optional": [c.name for c in rubric.columns if c.name not in present],
+            "counts": {
+                "rows_in": rows_in,
+                "rows_out": rows_out,
+                "rows_quarantined": rows_q,
+                "rows_suppressed": 0,
+                "vault_entries_added": vault_added,
+            },
+            "quarantine_reasons": reasons,
+            "outcome": "succeeded",
+        }
+        store.write_text(
+            audit_path(out_stage, run_id), json.dumps(record, indent=2, sort_keys=True) + "\n"
+        )
+        # publish: raw-zone datasets first, the masked output last
+        store.rename(q_stage, q_final)
+        if entries is not None:
+            store.rename(v_stage, v_final)
+        store.publish(out_stage, o.output, keep_from_previous=(AUDIT_DIR,))
+    except BaseException as exc:
+        for stage in stages:
+            try:
+                store.delete(stage)
+            except Exception:  # best effort: the stage is hidden and never read
+                log.warning("could not remove staging location %s", stage)
+        failure = {
+            "run_id": run_id,
+            "started_at": started,
+            "ended_at": utc_now(),
+            "actor": actor(),
+            "rubric": {"version": rubric.version, "sha256": rubric.sha256},
+            "input": {"path": o.input},
+            "output": {"path": o.output},
+            "outcome": "failed",
+            "error": type(exc).__name__,
+        }
+        log_record(failure)
+        if isinstance(exc, AnalysisException):
+            raise PiiMaskError(
+                f"Spark refused the job ({type(exc).__name__}); nothing was published.", exit_code=2
+            ) from None
+        raise
+    log_record(record)
+    return record
+
+
+# ---------------------------------------------------------------- command line
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--rubric", required=True, help="path to rubric.yaml")
+    p.add_argument("--input", required=True, help="input file or folder")
+    p.add_argument("--output", required=True, help="output folder (replaced atomically)")
+    p.add_argument(
+        "--quarantine", required=True, help="raw-zone folder for rows failing validation"
+    )
+    p.add_argument("--vault", required=True, help="raw-zone folder for the token vault")
+    p.add_argument(
+        "--keyring", required=True, help="file:PATH, env:VAR or secretsmanager:SECRET_ID"
+    )
+    p.add_argument("--input-format", default="csv", choices=INPUT_FORMATS)
+    p.add_argument("--output-format", default="parquet", choices=OUTPUT_FORMATS)
+
+
+def options_from_args(args, **extra) -> RunOptions:
+    return RunOptions(
+        rubric=args.rubric,
+        input=args.input,
+        output=args.output,
+        quarantine=args.quarantine,
+        vault=args.vault,
+        keyring=args.keyring,
+        input_format=args.input_format,
+        output_format=args.output_format,
+        **extra,
+    )
+
+
+def summary(record: dict) -> str:
+    c = record["counts"]
+    lines = [
+        f"run {record['run_id']}: {record['outcome']}",
+        f"  masked output : {record['output']['path']}  ({c['rows_out']} rows)",
+        f"  quarantine    : {record['quarantine']['path']}  ({c['rows_quarantined']} rows)",
+        f"  vault         : {record['vault']['path']}  ({c['vault_entries_added']} new entries)",
+        f"  audit         : {audit_path(record['output']['path'], record['run_id'])}",
+        f"  rows in {c['rows_in']} = out {c['rows_out']} + quarantined {c['rows_quarantined']} "
+        f"+ suppressed {c['rows_suppressed']}",
+    ]
+    for code, n in sorted(record["quarantine_reasons"].items()):
+        lines.append(f"    quarantined for {code}: {n}")
+    return "\n".join(lines)
+
+
+def main(args) -> int:
+    from .session import get_spark
+
+    options = options_from_args(args)
+    load_rubric(options.rubric)  # fail on a bad rubric before starting Spark
+    _check_paths(options)
+    record = run(get_spark("pii-mask"), options)
+    print(summary(record))
+    return 0

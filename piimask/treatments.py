@@ -1,0 +1,199 @@
+"""The treatments: rubric treatment name -> one native Spark Column expression (no UDF).
+
+Each treatment takes the raw column, its rubric entry and the row context (key columns,
+the row's other raw values) and returns an expression of the same type as the input.
+Unparsable values never reach a treatment: validation quarantines them first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from pyspark.sql import Column
+from pyspark.sql import functions as F
+from pyspark.sql.types import DataType, StringType, TimestampNTZType, TimestampType
+
+from .detectors import identifier_pattern, redact_patterns
+from .hmac import hmac_sha256_hex
+from .parse import ADDRESS_PATTERN, epoch_seconds, to_decimal, to_integer
+from .rubric import Column as RubricColumn
+from .windows import utc_date
+
+__all__ = ["RowContext", "TREATMENT_FUNCTIONS", "token", "treat"]
+
+TOKEN_HEX_CHARS = 20  # 80 bits
+MASKED_EMAIL_DOMAIN = "masked.invalid"  # RFC 2606 reserved: never deliverable
+
+
+@dataclass(frozen=True)
+class RowContext:
+    """What a treatment may use besides its own column."""
+
+    direct_ipad: Column
+    direct_opad: Column
+    token_ipad: Column
+    token_opad: Column
+    raw: Callable[[str], Column]  # raw input column by name
+    dtypes: Mapping[str, DataType]
+    identifiers: tuple[RubricColumn, ...]  # direct and quasi columns present in the input
+
+
+def _hmac(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
+    return hmac_sha256_hex(col.cast("string"), ctx.direct_ipad, ctx.direct_opad)
+
+
+def token(col: Column, params: Mapping, ipad: Column, opad: Column) -> Column:
+    """prefix_ + 20 hex chars of HMAC(token key, namespace:value); MAC- or email-shaped on request."""
+    digest = hmac_sha256_hex(
+        F.concat(F.lit(params["namespace"] + ":"), col.cast("string")), ipad, opad
+    )
+    hex20 = F.substring(digest, 1, TOKEN_HEX_CHARS)
+    fmt = params["format"]
+    if fmt == "mac":
+        # locally administered, unicast first octet: never a vendor's real address
+        first = F.conv(F.substring(digest, 1, 2), 16, 10).cast("int")
+        first = F.lpad(
+            F.lower(F.hex(F.bitwise_not(F.lit(0x01)).bitwiseAND(first).bitwiseOR(F.lit(0x02)))),
+            2,
+            "0",
+        )
+        octets = [first] + [F.substring(digest, 1 + 2 * i, 2) for i in range(1, 6)]
+        return F.when(col.isNotNull(), F.concat_ws(":", *octets))
+    body = F.concat(F.lit(params["prefix"] + "_"), hex20)
+    if fmt == "email":
+        return F.concat(body, F.lit("@" + MASKED_EMAIL_DOMAIN))
+    return body
+
+
+def _token(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
+    return token(col, spec.params, ctx.token_ipad, ctx.token_opad)
+
+
+def _like_input(value: Column, dtype: DataType, as_string: Column | None = None) -> Column:
+    """Cast a generalized value back to the input's type (strings stay strings)."""
+    if isinstance(dtype, StringType):
+        return as_string if as_string is not None else value.cast("string")
+    return value.cast(dtype)
+
+
+def _gps_grid(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
+    p = spec.params["precision"]
+    dtype = ctx.dtypes[spec.name]
+    scale = F.lit(10**p).cast("decimal(10,0)")
+    snapped = (F.floor(to_decimal(col, dtype) * scale) / scale).cast(f"decimal(12,{p})")
+    return _like_input(snapped, dtype)
+
+
+def _age_bin(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
+    w = spec.params["width"]
+    return _like_input(
+        F.floor(to_integer(col, ctx.dtypes[spec.name]) / w) * w, ctx.dtypes[spec.name]
+    )
+
+
+def _band(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
+    w = spec.params["width"]
+    dtype = ctx.dtypes[spec.name]
+    banded = F.floor(to_decimal(col, dtype) / F.lit(str(w)).cast("decimal(20,6)")) * F.lit(
+        str(w)
+    ).cast("decimal(20,6)")
+    banded = banded.cast("long") if isinstance(w, int) else banded.cast("double")
+    return _like_input(banded, dtype)
+
+
+def hour_seconds(col: Column, dtype: DataType) -> Column:
+    s = epoch_seconds(col, dtype)
+    return s - F.pmod(s, F.lit(3600))
+
+
+def _hour(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
+    """Truncate to the hour in UTC, whatever the session or machine time zone."""
+    dtype = ctx.dtypes[spec.name]
+    hs = hour_seconds(col, dtype)
+    if isinstance(dtype, (TimestampType, TimestampNTZType)):
+        return F.timestamp_seconds(hs).cast(dtype)
+    hh = F.lpad((F.pmod(hs, F.lit(86400)) / 3600).cast("int").cast("string"), 2, "0")
+    return F.concat(utc_date(hs).cast("string"), F.lit("T"), hh, F.lit(":00:00+00:00"))
+
+
+def _city_state(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
+    text = col.cast("string")
+    city = F.regexp_extract(text, ADDRESS_PATTERN, 1)
+    state = F.upper(F.regexp_extract(text, ADDRESS_PATTERN, 2))
+    return F.when(text.isNotNull(), F.concat(F.trim(city), F.lit(", "), state))
+
+
+def _placeholder_for(name: str) -> str:
+    lowered = name.lower()
+    for needle, placeholder in (
+        ("name", "[PERSON]"),
+        ("email", "[EMAIL]"),
+        ("phone", "[PHONE]"),
+        ("serial", "[SERIAL]"),
+        ("mac", "[MAC]"),
+    ):
+        if needle in lowered:
+            return placeholder
+    return "[ID]"
+
+
+def _redact(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
+    text = col.cast("string")
+    params = spec.params
+    if "identifiers" in params["detectors"]:
+        wanted = params["identifiers"]
+        for ident in ctx.identifiers:
+            if wanted is not None and ident.name not in wanted:
+                continue
+            value = F.trim(ctx.raw(ident.name).cast("string"))
+            placeholder = _placeholder_for(ident.name)
+            usable = value.isNotNull() & (F.length(value) >= 3)
+            text = F.when(
+                usable, F.regexp_replace(text, identifier_pattern(value), F.lit(placeholder))
+            ).otherwise(text)
+            if placeholder == "[PERSON]":  # each part of a name (3+ letters), as a whole word
+                parts = F.filter(
+                    F.split(F.coalesce(value, F.lit("")), r"\s+"), lambda w: F.length(w) >= 3
+                )
+                escaped = F.transform(
+                    parts, lambda w: F.regexp_replace(w, r"([^\p{L}\p{N}])", r"\\$1")
+                )
+                words = F.concat(
+                    F.lit(r"(?iu)(?<![\p{L}\p{N}])(?:"),
+                    F.array_join(escaped, "|"),
+                    F.lit(r")(?![\p{L}\p{N}])"),
+                )
+                text = F.when(
+                    F.size(parts) > 0, F.regexp_replace(text, words, F.lit(placeholder))
+                ).otherwise(text)
+    for _, pattern, placeholder in redact_patterns(params["detectors"], params["serial_pattern"]):
+        text = F.regexp_replace(text, pattern, placeholder)
+    return text
+
+
+def _keep(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
+    return col
+
+
+TREATMENT_FUNCTIONS: Mapping[str, Callable[[Column, RubricColumn, RowContext], Column]] = {
+    "hmac": _hmac,
+    "token": _token,
+    "gps_grid": _gps_grid,
+    "age_bin": _age_bin,
+    "band": _band,
+    "hour": _hour,
+    "city_state": _city_state,
+    "redact": _redact,
+    "keep": _keep,
+}
+
+
+def treat(spec: RubricColumn, ctx: RowContext) -> Column:
+    """The masked expression for one rubric column, aliased to the column's own name."""
+    col = ctx.raw(spec.name)
+    fn = TREATMENT_FUNCTIONS[spec.treatment]
+    out = fn(col, spec, ctx)
+    if spec.treatment != "keep":  # null stays null, nothing else becomes null
+        out = F.when(col.isNotNull(), out)
+    return out.alias(spec.name)
