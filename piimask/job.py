@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import posixpath
+import time
 from dataclasses import dataclass, field
 
 from pyspark.sql import Column, DataFrame, Observation, SparkSession
@@ -269,6 +270,19 @@ def _staging(final: str, run_id: str) -> str:
     return posixpath.join(parent, f".{name}.staging-{run_id}")
 
 
+class _Clock:
+    """Wall-clock seconds per phase, logged so a slow stage can be found (never in the audit)."""
+
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self._last, 3)
+        self._last = now
+
+
 def run(spark: SparkSession, o: RunOptions) -> dict:
     """Mask ``o.input`` into ``o.output``; return the audit record. Raises on any refusal."""
     started = utc_now()
@@ -286,6 +300,7 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
         }
     )
 
+    clock = _Clock()
     df = read_input(spark, o.input, o.input_format)
     data_columns = check_columns(df, rubric)
     annotated = annotate(df, rubric)
@@ -319,7 +334,9 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
     try:
         for stage in stages:
             store.delete(stage)
+        clock.lap("prepare")
         _writer(mask(keyed_checked, rubric, data_columns), o.output_format).save(out_stage)
+        clock.lap("write_output")
         main, keys_seen = main_obs.get, key_obs.get
         windows = sorted(w for w in (main["windows"] or "").split(",") if w)
         if (keys_seen["missing"] or 0) > 0:
@@ -346,6 +363,7 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
             )
         )
         quarantined.write.mode("overwrite").parquet(q_stage)
+        clock.lap("write_quarantine")
         q = q_obs.get
         reasons = {c: int(q[f"r{i}"] or 0) for i, c in enumerate(codes) if q.get(f"r{i}")}
 
@@ -366,6 +384,7 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
                 v_stage
             )
             vault_added = int(v_obs.get["n"] or 0)
+        clock.lap("write_vault")
 
         rows_in = int(main["rows_in"] or 0)
         rows_out = int(keys_seen["rows_out"] or 0)
@@ -416,6 +435,8 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
         if entries is not None:
             store.rename(v_stage, v_final)
         store.publish(out_stage, o.output, keep_from_previous=(AUDIT_DIR,))
+        clock.lap("publish")
+        log.info("phase seconds: %s", json.dumps(clock.laps))
     except BaseException as exc:
         for stage in stages:
             try:

@@ -1,0 +1,178 @@
+"""`pii-mask deploy` end to end against moto's server over real HTTP.
+
+moto has no Glue UpdateJob: when the job definition is unchanged, deploy never calls it (a second
+deploy is a no-op); when it changed, deploy calls the real API and, against moto, surfaces the
+refusal honestly. A stubbed client shows the same request succeeding against a real-shaped reply.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from aws_fixtures import aws, client, moto_server  # noqa: F401
+
+from piimask.deploy import DeployError, Plan, build_wheel, deploy, ensure_job, job_definition
+from piimask.recipe import build_recipe
+from piimask.rubric import load_rubric
+
+ROOT = Path(__file__).resolve().parents[1]
+BUCKET = "piimask-artifacts-test"
+KEYRING = "secretsmanager:piimask/keyring"
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    shutil.copy(ROOT / "rubric.yaml", tmp_path / "rubric.yaml")
+    script = tmp_path / "pii_masking_job.py"
+    script.write_text("from piimask.job import main\n", encoding="utf-8")
+    return tmp_path
+
+
+def _plan(workdir: Path, **overrides) -> Plan:
+    values = dict(bucket=BUCKET, job_name="piimask-test", keyring=KEYRING,
+                  role_arn="arn:aws:iam::123456789012:role/piimask-glue",
+                  rubric=workdir / "rubric.yaml", script=workdir / "pii_masking_job.py",
+                  input="s3://raw/input/", output="s3://masked/output/",
+                  quarantine="s3://raw/quarantine/", vault="s3://raw/vault/", region="us-east-1")
+    values.update(overrides)
+    return Plan(**values)
+
+
+@pytest.mark.usefixtures("aws")
+def test_first_deploy_creates_then_second_is_a_no_op(workdir):
+    client("s3").create_bucket(Bucket=BUCKET)
+    first = deploy(_plan(workdir))
+    assert [c.split(" s3://")[0] for c in first.changes[:3]] == ["uploaded"] * 3
+    assert "created Glue job piimask-test" in first.changes
+    assert "created and published DataBrew recipe piimask-tool-telemetry" in first.changes
+
+    keys = {o["Key"] for o in client("s3").list_objects_v2(Bucket=BUCKET)["Contents"]}
+    assert keys == {"piimask/wheels/piimask-0.1.0-py3-none-any.whl",
+                    "piimask/scripts/pii_masking_job.py", "piimask/config/rubric.yaml"}
+    job = client("glue").get_job(JobName="piimask-test")["Job"]
+    assert job["GlueVersion"] == "5.1" and job["Command"]["Name"] == "glueetl"
+    args = job["DefaultArguments"]
+    assert args["--keyring"] == KEYRING
+    assert args["--additional-python-modules"].startswith(
+        f"s3://{BUCKET}/piimask/wheels/piimask-0.1.0-py3-none-any.whl")
+    recipe = client("databrew").describe_recipe(Name="piimask-tool-telemetry")
+    assert recipe["Steps"] == build_recipe(load_rubric(workdir / "rubric.yaml"))
+
+    second = deploy(_plan(workdir))
+    assert second.changes == []
+    assert len(second.unchanged) == 5
+
+
+@pytest.mark.usefixtures("aws")
+def test_changed_rubric_uploads_and_republishes_only_what_changed(workdir):
+    client("s3").create_bucket(Bucket=BUCKET)
+    deploy(_plan(workdir))
+    text = (workdir / "rubric.yaml").read_text(encoding="utf-8")
+    (workdir / "rubric.yaml").write_text(
+        text.replace("  - name: error_code\n    bucket: behavioral",
+                     "  - name: error_code\n    bucket: sensitive\n    treatment: drop"),
+        encoding="utf-8")
+    again = deploy(_plan(workdir))
+    assert again.changes == [
+        f"uploaded s3://{BUCKET}/piimask/config/rubric.yaml",
+        "updated and published DataBrew recipe piimask-tool-telemetry",
+    ]
+    recipe = client("databrew").describe_recipe(Name="piimask-tool-telemetry")
+    assert recipe["RecipeVersion"] == "2.0"
+    assert recipe["Steps"][-1] == {"Action": {"Operation": "DELETE",
+                                              "Parameters": {"sourceColumn": "error_code"}}}
+
+
+@pytest.mark.usefixtures("aws")
+def test_changed_script_is_uploaded_but_the_job_definition_stays(workdir):
+    client("s3").create_bucket(Bucket=BUCKET)
+    deploy(_plan(workdir))
+    (workdir / "pii_masking_job.py").write_text("# v2\nfrom piimask.job import main\n")
+    again = deploy(_plan(workdir))
+    assert again.changes == [f"uploaded s3://{BUCKET}/piimask/scripts/pii_masking_job.py"]
+
+
+@pytest.mark.usefixtures("aws")
+def test_changed_job_calls_update_job_and_moto_refusal_is_surfaced(workdir):
+    client("s3").create_bucket(Bucket=BUCKET)
+    deploy(_plan(workdir))
+    with pytest.raises(DeployError) as err:
+        deploy(_plan(workdir, workers=5))
+    message = str(err.value)
+    # moto answers UpdateJob with HTTP 500 (NotImplementedError): we report it, we do not fake it
+    assert "Glue refused update_job for piimask-test (500)" in message
+    assert "NumberOfWorkers" in message
+    assert err.value.exit_code == 2
+    assert client("glue").get_job(JobName="piimask-test")["Job"]["NumberOfWorkers"] == 2
+
+
+def test_update_job_request_against_a_stubbed_glue(workdir):
+    import boto3
+    from botocore.stub import Stubber
+
+    plan = _plan(workdir, workers=5)
+    wanted = job_definition(plan, "s3://b/s.py", "s3://b/w.whl", "s3://b/r.yaml")
+    existing = dict(wanted, NumberOfWorkers=2)
+    glue = boto3.client("glue", region_name="us-east-1", aws_access_key_id="x",
+                        aws_secret_access_key="x")
+    with Stubber(glue) as stub:
+        stub.add_response("get_job", {"Job": existing}, {"JobName": "piimask-test"})
+        update = {k: v for k, v in wanted.items() if k != "Name"}
+        stub.add_response("update_job", {"JobName": "piimask-test"},
+                          {"JobName": "piimask-test", "JobUpdate": update})
+        ensure_job(glue, plan, wanted)
+        stub.assert_no_pending_responses()
+    assert plan.changes == ["updated Glue job piimask-test (NumberOfWorkers)"]
+
+
+def test_file_keyring_is_refused(workdir):
+    with pytest.raises(DeployError) as err:
+        deploy(_plan(workdir, keyring="file:/tmp/dev.json"))
+    assert err.value.exit_code == 1 and "secretsmanager:" in str(err.value)
+
+
+@pytest.mark.usefixtures("aws")
+def test_cli_prints_a_summary_without_key_material(workdir, capsys):
+    from piimask.cli import main
+
+    client("s3").create_bucket(Bucket=BUCKET)
+    argv = ["deploy", "--bucket", BUCKET, "--job-name", "piimask-cli", "--keyring", KEYRING,
+            "--role-arn", "arn:aws:iam::123456789012:role/r", "--region", "us-east-1",
+            "--rubric", str(workdir / "rubric.yaml"), "--script", str(workdir / "pii_masking_job.py")]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "created Glue job piimask-cli" in out and "5 change(s)" in out
+    assert main(argv) == 0
+    assert "no changes" in capsys.readouterr().out
+
+
+def test_wheel_is_reproducible_and_installable(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    from piimask.deploy import content_digest
+
+    a = build_wheel(tmp_path / "a")
+    b = build_wheel(tmp_path / "b")
+    assert a.read_bytes() == b.read_bytes() and content_digest(a) == content_digest(b)
+    names = zipfile.ZipFile(a).namelist()
+    assert "piimask/recipe.py" in names and "piimask-0.1.0.dist-info/RECORD" in names
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index",
+                           "--target", str(tmp_path / "site"), str(a)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "site" / "piimask" / "rubric.py").is_file()
+    assert json.loads(json.dumps(names))  # names are plain strings
+
+
+@pytest.mark.usefixtures("aws")
+def test_arguments_not_passed_are_kept(workdir):
+    client("s3").create_bucket(Bucket=BUCKET)
+    deploy(_plan(workdir))
+    again = deploy(_plan(workdir, input=None, output=None, quarantine=None, vault=None))
+    assert again.changes == []
+    args = client("glue").get_job(JobName="piimask-test")["Job"]["DefaultArguments"]
+    assert args["--input"] == "s3://raw/input/"
