@@ -21,7 +21,8 @@ def _glue_resolved(argv: list[str]) -> dict:
     except ImportError:
         return {}
     try:
-        return getResolvedOptions(argv, [])
+        wanted = ["JOB_NAME"] if "--JOB_NAME" in argv else []  # Glue sets it; spark-submit may not
+        return getResolvedOptions(argv, wanted)
     except (RuntimeError, SystemExit):
         return {}
 
