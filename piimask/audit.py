@@ -38,11 +38,7 @@ def actor() -> str:
 
 def columns_by_bucket(rubric: Rubric, present: set[str]) -> dict[str, list[dict]]:
     return {
-        b: [
-            {"column": c.name, "treatment": c.treatment}
-            for c in rubric.in_bucket(b)
-            if c.name in present
-        ]
+        b: [{"column": c.name, "treatment": c.treatment} for c in rubric.in_bucket(b) if c.name in present]
         for b in BUCKETS
     }
 

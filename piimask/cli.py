@@ -82,9 +82,7 @@ def guarded(fn) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = build_parser(_available())
     args = parser.parse_args(argv)
     return guarded(lambda: args._module.main(args))

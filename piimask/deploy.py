@@ -81,21 +81,30 @@ def build_wheel(out_dir: Path, root: Path = ROOT) -> Path:
     try:
         project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
-        raise DeployError(f"cannot read the project table of {root / 'pyproject.toml'} "
-                          f"({type(exc).__name__}).") from None
+        raise DeployError(
+            f"cannot read the project table of {root / 'pyproject.toml'} ({type(exc).__name__})."
+        ) from None
     name, version = project["name"], project["version"]
     dist = f"{name}-{version}.dist-info"
     files: list[tuple[str, bytes]] = []
     for path in sorted((root / name).rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
             files.append((path.relative_to(root).as_posix(), path.read_bytes()))
-    meta = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
-            f"Summary: {project.get('description', '')}",
-            f"Requires-Python: {project.get('requires-python', '')}"]
+    meta = [
+        "Metadata-Version: 2.1",
+        f"Name: {name}",
+        f"Version: {version}",
+        f"Summary: {project.get('description', '')}",
+        f"Requires-Python: {project.get('requires-python', '')}",
+    ]
     meta += [f"Requires-Dist: {d}" for d in project.get("dependencies", [])]
     files.append((f"{dist}/METADATA", ("\n".join(meta) + "\n").encode()))
-    files.append((f"{dist}/WHEEL", b"Wheel-Version: 1.0\nGenerator: piimask.deploy\n"
-                  b"Root-Is-Purelib: true\nTag: py3-none-any\n"))
+    files.append(
+        (
+            f"{dist}/WHEEL",
+            b"Wheel-Version: 1.0\nGenerator: piimask.deploy\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        )
+    )
     scripts = project.get("scripts", {})
     if scripts:
         lines = ["[console_scripts]"] + [f"{k} = {v}" for k, v in sorted(scripts.items())]
@@ -143,14 +152,18 @@ def upload(s3, plan: Plan, path: Path, key: str) -> str:
             return url
     except ClientError as exc:
         if _code(exc) not in ("404", "NoSuchKey", "NotFound"):
-            raise DeployError(f"cannot read {url} ({_code(exc)}); check the bucket and the "
-                              "caller's s3:GetObject permission.") from None
+            raise DeployError(
+                f"cannot read {url} ({_code(exc)}); check the bucket and the "
+                "caller's s3:GetObject permission."
+            ) from None
     try:
         with path.open("rb") as fh:
             s3.put_object(Bucket=plan.bucket, Key=key, Body=fh, Metadata={DIGEST_KEY: digest})
     except ClientError as exc:
-        raise DeployError(f"cannot upload {url} ({_code(exc)}); check the caller's "
-                          "s3:PutObject permission and the bucket's KMS key policy.") from None
+        raise DeployError(
+            f"cannot upload {url} ({_code(exc)}); check the caller's "
+            "s3:PutObject permission and the bucket's KMS key policy."
+        ) from None
     plan.changes.append(f"uploaded {url}")
     return url
 
@@ -213,8 +226,10 @@ def ensure_job(glue, plan: Plan, definition: dict) -> None:
         try:
             glue.create_job(**definition)
         except ClientError as exc:
-            raise DeployError(f"Glue refused create_job for {plan.job_name} ({_code(exc)}); "
-                              "check iam:PassRole on the job role.") from None
+            raise DeployError(
+                f"Glue refused create_job for {plan.job_name} ({_code(exc)}); "
+                "check iam:PassRole on the job role."
+            ) from None
         plan.changes.append(f"created Glue job {plan.job_name}")
         return
     # arguments deploy was not asked to set (e.g. --input from the stack) are kept as they are
@@ -255,12 +270,10 @@ def ensure_recipe(databrew, plan: Plan, steps: list[dict]) -> None:
             raise DeployError(f"cannot read DataBrew recipe {name} ({_code(exc)}).") from None
     try:
         if working is None:
-            databrew.create_recipe(Name=name, Steps=steps,
-                                   Description="piimask: generated from rubric.yaml")
+            databrew.create_recipe(Name=name, Steps=steps, Description="piimask: generated from rubric.yaml")
             action = "created"
         elif working.get("Steps") != steps:
-            databrew.update_recipe(Name=name, Steps=steps,
-                                   Description="piimask: generated from rubric.yaml")
+            databrew.update_recipe(Name=name, Steps=steps, Description="piimask: generated from rubric.yaml")
             action = "updated"
         else:
             action = "re-published"
@@ -275,13 +288,16 @@ def deploy(plan: Plan, session=None) -> Plan:
     try:
         import boto3
     except ImportError:
-        raise DeployError("deploy needs boto3; install the kit with its aws extra "
-                          "(pip install 'piimask[aws]').") from None
+        raise DeployError(
+            "deploy needs boto3; install the kit with its aws extra (pip install 'piimask[aws]')."
+        ) from None
     ref = parse_ref(plan.keyring)
     if ref.scheme != "secretsmanager":
-        raise DeployError(f"a Glue job needs a secretsmanager: keyring, not {ref.scheme}:; "
-                          "create one with `pii-mask keys init --keyring secretsmanager:ID`.",
-                          exit_code=1)
+        raise DeployError(
+            f"a Glue job needs a secretsmanager: keyring, not {ref.scheme}:; "
+            "create one with `pii-mask keys init --keyring secretsmanager:ID`.",
+            exit_code=1,
+        )
     if not plan.script.is_file():
         raise DeployError(f"the Glue script {plan.script} does not exist; pass --script.")
     rubric = load_rubric(plan.rubric)
@@ -322,18 +338,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     a("--timeout", type=int, default=120, help="job timeout in minutes (default 120)")
     a("--recipe-name", help="DataBrew recipe name (default piimask-<dataset>)")
     a("--databrew-secret-id", default=DEFAULT_HASH_SECRET, help="secret for CRYPTOGRAPHIC_HASH")
-    a("--databrew-token-secret-id", default=DEFAULT_TOKEN_SECRET,
-      help="secret for DETERMINISTIC_ENCRYPT")
+    a("--databrew-token-secret-id", default=DEFAULT_TOKEN_SECRET, help="secret for DETERMINISTIC_ENCRYPT")
 
 
 def main(args: argparse.Namespace) -> int:
     plan = Plan(
-        bucket=args.bucket, job_name=args.job_name, role_arn=args.role_arn, keyring=args.keyring,
-        prefix=args.prefix, rubric=Path(args.rubric), script=Path(args.script),
-        wheel=Path(args.wheel) if args.wheel else None, input=args.input, output=args.output,
-        quarantine=args.quarantine, vault=args.vault, worker_type=args.worker_type,
-        workers=args.workers, timeout=args.timeout, recipe_name=args.recipe_name,
-        hash_secret=args.databrew_secret_id, token_secret=args.databrew_token_secret_id,
+        bucket=args.bucket,
+        job_name=args.job_name,
+        role_arn=args.role_arn,
+        keyring=args.keyring,
+        prefix=args.prefix,
+        rubric=Path(args.rubric),
+        script=Path(args.script),
+        wheel=Path(args.wheel) if args.wheel else None,
+        input=args.input,
+        output=args.output,
+        quarantine=args.quarantine,
+        vault=args.vault,
+        worker_type=args.worker_type,
+        workers=args.workers,
+        timeout=args.timeout,
+        recipe_name=args.recipe_name,
+        hash_secret=args.databrew_secret_id,
+        token_secret=args.databrew_token_secret_id,
         region=args.region,
     )
     deploy(plan)

@@ -40,9 +40,7 @@ def parse_glue_args(argv: list[str]) -> tuple[argparse.Namespace, dict, list[str
 
 
 def main(argv: list[str]) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         args, glue, ignored = parse_glue_args(argv)
     except SystemExit:

@@ -98,9 +98,7 @@ def read_input(spark: SparkSession, path: str, fmt: str) -> DataFrame:
     except AnalysisException as exc:
         text = str(exc)
         if "PATH_NOT_FOUND" in text or "Path does not exist" in text:
-            raise PiiMaskError(
-                f"input {path} does not exist; check --input.", exit_code=2
-            ) from None
+            raise PiiMaskError(f"input {path} does not exist; check --input.", exit_code=2) from None
         if "UNABLE_TO_INFER_SCHEMA" in text or "empty" in text.lower():
             raise PiiMaskError(
                 f"input {path} is empty or holds no {fmt} data; check --input and --input-format."
@@ -153,9 +151,7 @@ def keys_frame(spark: SparkSession, keyring: Keyring) -> DataFrame:
     rows = []
     for window, key in sorted(keyring.direct.items()):
         d = pad_key(key)
-        rows.append(
-            (window, bytearray(d.ipad), bytearray(d.opad), bytearray(tok.ipad), bytearray(tok.opad))
-        )
+        rows.append((window, bytearray(d.ipad), bytearray(d.opad), bytearray(tok.ipad), bytearray(tok.opad)))
     schema = f"{WINDOW} string, " + ", ".join(f"{c} binary" for c in KEY_COLUMNS)
     return spark.createDataFrame(rows, schema)
 
@@ -173,9 +169,7 @@ def annotate(df: DataFrame, rubric: Rubric) -> DataFrame:
 def _context(df: DataFrame, rubric: Rubric) -> RowContext:
     dtypes = {f.name: f.dataType for f in df.schema.fields}
     present = set(dtypes)
-    identifiers = tuple(
-        c for c in rubric.columns if c.bucket in ("direct", "quasi") and c.name in present
-    )
+    identifiers = tuple(c for c in rubric.columns if c.bucket in ("direct", "quasi") and c.name in present)
     return RowContext(
         F.col("_d_ipad"),
         F.col("_d_opad"),
@@ -249,13 +243,9 @@ def _check_paths(o: RunOptions) -> None:
     if is_within(o.vault, o.quarantine) or is_within(o.quarantine, o.vault):
         raise PiiMaskError("--vault and --quarantine must be separate locations.")
     if o.input_format not in INPUT_FORMATS:
-        raise PiiMaskError(
-            f"--input-format must be one of {', '.join(INPUT_FORMATS)}.", exit_code=2
-        )
+        raise PiiMaskError(f"--input-format must be one of {', '.join(INPUT_FORMATS)}.", exit_code=2)
     if o.output_format not in OUTPUT_FORMATS:
-        raise PiiMaskError(
-            f"--output-format must be one of {', '.join(OUTPUT_FORMATS)}.", exit_code=2
-        )
+        raise PiiMaskError(f"--output-format must be one of {', '.join(OUTPUT_FORMATS)}.", exit_code=2)
 
 
 def _writer(df: DataFrame, fmt: str):
@@ -355,9 +345,7 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
                 q_obs,
                 F.count(F.lit(1)).alias("rows"),
                 *[
-                    F.sum(F.when(F.array_contains(F.col(REASONS), c), 1).otherwise(0)).alias(
-                        f"r{i}"
-                    )
+                    F.sum(F.when(F.array_contains(F.col(REASONS), c), 1).otherwise(0)).alias(f"r{i}")
                     for i, c in enumerate(codes)
                 ],
             )
@@ -380,9 +368,7 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
                 old = spark.read.parquet(o.vault).select("column", "token")
                 entries = entries.join(old, on=["column", "token"], how="left_anti")
             v_obs = Observation("piimask_vault")
-            entries.observe(v_obs, F.count(F.lit(1)).alias("n")).write.mode("overwrite").parquet(
-                v_stage
-            )
+            entries.observe(v_obs, F.count(F.lit(1)).alias("n")).write.mode("overwrite").parquet(v_stage)
             vault_added = int(v_obs.get["n"] or 0)
         clock.lap("write_vault")
 
@@ -427,9 +413,7 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
             "quarantine_reasons": reasons,
             "outcome": "succeeded",
         }
-        store.write_text(
-            audit_path(out_stage, run_id), json.dumps(record, indent=2, sort_keys=True) + "\n"
-        )
+        store.write_text(audit_path(out_stage, run_id), json.dumps(record, indent=2, sort_keys=True) + "\n")
         # publish: raw-zone datasets first, the masked output last
         store.rename(q_stage, q_final)
         if entries is not None:
@@ -471,13 +455,9 @@ def add_arguments(p) -> None:
     p.add_argument("--rubric", required=True, help="path to rubric.yaml")
     p.add_argument("--input", required=True, help="input file or folder")
     p.add_argument("--output", required=True, help="output folder (replaced atomically)")
-    p.add_argument(
-        "--quarantine", required=True, help="raw-zone folder for rows failing validation"
-    )
+    p.add_argument("--quarantine", required=True, help="raw-zone folder for rows failing validation")
     p.add_argument("--vault", required=True, help="raw-zone folder for the token vault")
-    p.add_argument(
-        "--keyring", required=True, help="file:PATH, env:VAR or secretsmanager:SECRET_ID"
-    )
+    p.add_argument("--keyring", required=True, help="file:PATH, env:VAR or secretsmanager:SECRET_ID")
     p.add_argument("--input-format", default="csv", choices=INPUT_FORMATS)
     p.add_argument("--output-format", default="parquet", choices=OUTPUT_FORMATS)
 

@@ -159,8 +159,7 @@ def _aws_error(ref: str, exc: Exception) -> KeyringError:
     code = getattr(exc, "response", {}).get("Error", {}).get("Code", type(exc).__name__)
     if code == "ResourceNotFoundException":
         return KeyringError(
-            f"keyring {ref}: the secret does not exist; create it with "
-            f"`pii-mask keys init --keyring {ref}`."
+            f"keyring {ref}: the secret does not exist; create it with `pii-mask keys init --keyring {ref}`."
         )
     return KeyringError(
         f"keyring {ref}: Secrets Manager refused the request ({code}); check "
@@ -178,13 +177,10 @@ def load(ref: str, version_stage: str = "AWSCURRENT") -> Keyring:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise KeyringError(
-                f"keyring {ref} does not exist; create one with "
-                f"`pii-mask keys init --keyring {ref}`."
+                f"keyring {ref} does not exist; create one with `pii-mask keys init --keyring {ref}`."
             ) from None
         except OSError as exc:
-            raise KeyringError(
-                f"keyring {ref} cannot be read ({type(exc).__name__}).", exit_code=2
-            ) from None
+            raise KeyringError(f"keyring {ref} cannot be read ({type(exc).__name__}).", exit_code=2) from None
         return parse_keyring(text, ref)
     if parsed.scheme == "env":
         text = os.environ.get(parsed.target)

@@ -37,8 +37,11 @@ def _rotation(args: argparse.Namespace) -> str:
 def _check_window(window: str, rotation: str) -> None:
     if not WINDOW_PATTERNS[rotation].match(window):
         example = {"quarterly": "2026Q2", "monthly": "2026-04", "yearly": "2026"}[rotation]
-        raise KeyringError(f"window {window!r} is not a {rotation} window id (e.g. {example}); "
-                           "the rubric's event_time.rotation decides the window shape.", exit_code=2)
+        raise KeyringError(
+            f"window {window!r} is not a {rotation} window id (e.g. {example}); "
+            "the rubric's event_time.rotation decides the window shape.",
+            exit_code=2,
+        )
 
 
 def _secret_state(ref: str) -> str:
@@ -53,8 +56,9 @@ def _secret_state(ref: str) -> str:
             return "absent"
         raise kr._aws_error(ref, exc) from None
     except BotoCoreError as exc:
-        raise KeyringError(f"keyring {ref}: cannot reach Secrets Manager ({type(exc).__name__}).",
-                           exit_code=2) from None
+        raise KeyringError(
+            f"keyring {ref}: cannot reach Secrets Manager ({type(exc).__name__}).", exit_code=2
+        ) from None
     return "placeholder" if PLACEHOLDER_MARK in (resp.get("SecretString") or "") else "present"
 
 
@@ -70,9 +74,11 @@ def _print(keyring: Keyring, action: str, windows: list[str] | None = None) -> N
     for w in shown:
         print(f"{action} window {w} key id {key_id(keyring.direct[w])}")
     print(f"token key id {key_id(keyring.token)}")
-    print(f"keyring {keyring.ref}: {len(keyring.windows)} window key(s), "
-          f"{keyring.windows[0] if keyring.windows else '-'} .. "
-          f"{keyring.windows[-1] if keyring.windows else '-'}")
+    print(
+        f"keyring {keyring.ref}: {len(keyring.windows)} window key(s), "
+        f"{keyring.windows[0] if keyring.windows else '-'} .. "
+        f"{keyring.windows[-1] if keyring.windows else '-'}"
+    )
 
 
 def _save(keyring: Keyring, ref: str) -> str | None:
@@ -90,9 +96,11 @@ def _load(ref: str) -> Keyring:
 def cmd_init(args: argparse.Namespace) -> int:
     rotation = _rotation(args)
     if _exists(args.keyring):
-        raise KeyringError(f"keyring {args.keyring} already exists; `keys init` never replaces "
-                           "a keyring (its keys reproduce past digests). Use `keys rotate` or "
-                           "`keys add`.")
+        raise KeyringError(
+            f"keyring {args.keyring} already exists; `keys init` never replaces "
+            "a keyring (its keys reproduce past digests). Use `keys rotate` or "
+            "`keys add`."
+        )
     keyring = new_keyring(rotation, back=args.back, ahead=args.ahead, ref=args.keyring)
     _save(keyring, args.keyring)
     _print(keyring, "created")
@@ -118,8 +126,7 @@ def cmd_rotate(args: argparse.Namespace) -> int:
     wanted = [shift_window(today, rotation, s) for s in range(0, args.ahead + 1)]
     missing = [w for w in wanted if w not in keyring.direct]
     if not missing:
-        print(f"keyring {args.keyring}: windows {wanted[0]} .. {wanted[-1]} already have keys; "
-              "nothing to do")
+        print(f"keyring {args.keyring}: windows {wanted[0]} .. {wanted[-1]} already have keys; nothing to do")
         return 0
     updated = keyring
     for w in missing:
@@ -133,11 +140,12 @@ def _confirm(window: str, ref: str, yes: bool) -> None:
     if yes:
         return
     if not sys.stdin.isatty():
-        raise KeyringError(f"shredding window {window} of keyring {ref} destroys its key for good "
-                           "(that window's digests become unlinkable); pass --yes to confirm "
-                           "when not on a terminal.")
-    answer = input(f"Destroy the key of window {window} in {ref} for good? Type the window id "
-                   "to confirm: ")
+        raise KeyringError(
+            f"shredding window {window} of keyring {ref} destroys its key for good "
+            "(that window's digests become unlinkable); pass --yes to confirm "
+            "when not on a terminal."
+        )
+    answer = input(f"Destroy the key of window {window} in {ref} for good? Type the window id to confirm: ")
     if answer.strip() != window:
         raise KeyringError("shred not confirmed; nothing was changed.")
 
@@ -150,20 +158,21 @@ def _retire_previous(ref: str, previous_version: str | None) -> None:
 
     client = kr._sm_client()
     try:
-        client.update_secret_version_stage(SecretId=parse_ref(ref).target,
-                                           VersionStage="AWSPREVIOUS",
-                                           RemoveFromVersionId=previous_version)
+        client.update_secret_version_stage(
+            SecretId=parse_ref(ref).target, VersionStage="AWSPREVIOUS", RemoveFromVersionId=previous_version
+        )
     except ClientError as exc:
         raise kr._aws_error(ref, exc) from None
-    print(f"secret version {previous_version} unstaged (AWSPREVIOUS removed); Secrets Manager "
-          "deletes unstaged versions on its own schedule")
+    print(
+        f"secret version {previous_version} unstaged (AWSPREVIOUS removed); Secrets Manager "
+        "deletes unstaged versions on its own schedule"
+    )
 
 
 def cmd_shred(args: argparse.Namespace) -> int:
     keyring = _load(args.keyring)
     if args.window not in keyring.direct:
-        raise KeyringError(f"keyring {args.keyring} has no key for window {args.window}; "
-                           "nothing to shred.")
+        raise KeyringError(f"keyring {args.keyring} has no key for window {args.window}; nothing to shred.")
     _confirm(args.window, args.keyring, args.yes)
     shredded = keyring.without_window(args.window)
     _save(shredded, args.keyring)
@@ -179,8 +188,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"init": cmd_init, "add": cmd_add, "rotate": cmd_rotate, "shred": cmd_shred,
-            "list": cmd_list}
+COMMANDS = {"init": cmd_init, "add": cmd_add, "rotate": cmd_rotate, "shred": cmd_shred, "list": cmd_list}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -190,8 +198,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     def action(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--keyring", required=True, help="file:PATH or secretsmanager:SECRET_ID")
-        p.add_argument("--rubric", help="rubric.yaml whose event_time.rotation sets the window "
-                       "shape (default ./rubric.yaml if present, else quarterly)")
+        p.add_argument(
+            "--rubric",
+            help="rubric.yaml whose event_time.rotation sets the window "
+            "shape (default ./rubric.yaml if present, else quarterly)",
+        )
         p.add_argument("--rotation", choices=sorted(WINDOW_PATTERNS), help=argparse.SUPPRESS)
         return p
 

@@ -39,9 +39,7 @@ def to_decimal(col: Column, dtype: DataType) -> Column:
     if isinstance(dtype, NumericType):
         return col.cast("decimal(38,12)")
     text = F.trim(col.cast("string"))
-    return F.when(
-        text.rlike(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"), text.cast("decimal(38,12)")
-    )
+    return F.when(text.rlike(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"), text.cast("decimal(38,12)"))
 
 
 def to_integer(col: Column, dtype: DataType) -> Column:

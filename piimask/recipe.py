@@ -74,8 +74,7 @@ def _age_bins(col: Column) -> list[dict]:
     splits = ["-Infinity"] + [str(e) for e in edges] + ["Infinity"]
     scratch = f"{SCRATCH}{col.name}"
     return [
-        _step("BUCKETIZATION", sourceColumn=col.name, targetColumn=scratch, bucketNames=names,
-              splits=splits),
+        _step("BUCKETIZATION", sourceColumn=col.name, targetColumn=scratch, bucketNames=names, splits=splits),
         *_replace_with(col.name, scratch),
     ]
 
@@ -104,8 +103,9 @@ def _column_steps(col: Column, hash_secret: str, token_secret: str) -> list[dict
     if t == "drop":
         return [_step("DELETE", sourceColumn=name)]
     if t == "hmac":
-        return [_step("CRYPTOGRAPHIC_HASH", sourceColumns=[name], algorithm="HMAC_SHA256",
-                      secretId=hash_secret)]
+        return [
+            _step("CRYPTOGRAPHIC_HASH", sourceColumns=[name], algorithm="HMAC_SHA256", secretId=hash_secret)
+        ]
     if t == "token":
         return [_step("DETERMINISTIC_ENCRYPT", sourceColumns=[name], secretId=token_secret)]
     if t == "gps_grid":
@@ -116,20 +116,25 @@ def _column_steps(col: Column, hash_secret: str, token_secret: str) -> list[dict
         return _age_bins(col)
     if t == "hour":
         scratch = f"{SCRATCH}{name}"
-        return [_step("DATE_FORMAT", sourceColumn=name, dateTimeFormat=HOUR_FORMAT,
-                      targetColumn=scratch), *_replace_with(name, scratch)]
+        return [
+            _step("DATE_FORMAT", sourceColumn=name, dateTimeFormat=HOUR_FORMAT, targetColumn=scratch),
+            *_replace_with(name, scratch),
+        ]
     if t == "city_state":
         scratch = f"{SCRATCH}{name}"
-        return [_step("EXTRACT_PATTERN", sourceColumn=name, pattern=CITY_STATE_PATTERN,
-                      targetColumn=scratch), *_replace_with(name, scratch)]
+        return [
+            _step("EXTRACT_PATTERN", sourceColumn=name, pattern=CITY_STATE_PATTERN, targetColumn=scratch),
+            *_replace_with(name, scratch),
+        ]
     if t == "redact":
         return _redact(col)
     # The default for anything unlisted masks; it never passes data through.
     raise ValueError(f"treatment {t!r} of column {name!r} has no DataBrew rendering")
 
 
-def build_recipe(rubric: Rubric, secret_id: str = DEFAULT_HASH_SECRET,
-                 token_secret_id: str = DEFAULT_TOKEN_SECRET) -> list[dict]:
+def build_recipe(
+    rubric: Rubric, secret_id: str = DEFAULT_HASH_SECRET, token_secret_id: str = DEFAULT_TOKEN_SECRET
+) -> list[dict]:
     """DataBrew RecipeSteps for the rubric, in rubric column order."""
     steps: list[dict] = []
     for col in rubric.columns:
@@ -144,10 +149,16 @@ def render(steps: list[dict]) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rubric", default="rubric.yaml", help="path to rubric.yaml")
-    parser.add_argument("--secret-id", default=DEFAULT_HASH_SECRET,
-                        help="Secrets Manager secret (id or ARN) for CRYPTOGRAPHIC_HASH")
-    parser.add_argument("--token-secret-id", default=DEFAULT_TOKEN_SECRET,
-                        help="Secrets Manager secret (id or ARN) for DETERMINISTIC_ENCRYPT")
+    parser.add_argument(
+        "--secret-id",
+        default=DEFAULT_HASH_SECRET,
+        help="Secrets Manager secret (id or ARN) for CRYPTOGRAPHIC_HASH",
+    )
+    parser.add_argument(
+        "--token-secret-id",
+        default=DEFAULT_TOKEN_SECRET,
+        help="Secrets Manager secret (id or ARN) for DETERMINISTIC_ENCRYPT",
+    )
 
 
 def main(args: argparse.Namespace) -> int:

@@ -177,13 +177,9 @@ def _parse_params(where: str, treatment: str, raw: Any, name: str) -> dict[str, 
             )
         params["namespace"] = params["namespace"] or name.lower()
         if not _NAMESPACE.match(params["namespace"]):
-            raise _fail(
-                where, "params.namespace", "lowercase letters, digits or _", params["namespace"]
-            )
+            raise _fail(where, "params.namespace", "lowercase letters, digits or _", params["namespace"])
         if params["format"] not in TOKEN_FORMATS:
-            raise _fail(
-                where, "params.format", "one of " + ", ".join(TOKEN_FORMATS), params["format"]
-            )
+            raise _fail(where, "params.format", "one of " + ", ".join(TOKEN_FORMATS), params["format"])
     elif treatment == "gps_grid" and not 0 <= params["precision"] <= 6:
         raise _fail(where, "params.precision", "an integer from 0 to 6", params["precision"])
     elif treatment == "age_bin" and not 1 <= params["width"] <= 50:
@@ -194,17 +190,13 @@ def _parse_params(where: str, treatment: str, raw: Any, name: str) -> dict[str, 
         detectors = params["detectors"] if params["detectors"] is not None else list(DETECTORS)
         for d in detectors:
             if d not in DETECTORS:
-                raise _fail(
-                    where, "params.detectors", "a list drawn from " + ", ".join(DETECTORS), d
-                )
+                raise _fail(where, "params.detectors", "a list drawn from " + ", ".join(DETECTORS), d)
         params["detectors"] = tuple(detectors)
         pattern = params["serial_pattern"] or DEFAULT_SERIAL_PATTERN
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise _fail(
-                where, "params.serial_pattern", "a valid regular expression", str(exc)
-            ) from None
+            raise _fail(where, "params.serial_pattern", "a valid regular expression", str(exc)) from None
         params["serial_pattern"] = pattern
         if params["identifiers"] is not None:
             params["identifiers"] = tuple(params["identifiers"])
@@ -245,17 +237,14 @@ def _parse_column(index: int, raw: Any, seen: set[str]) -> Column:
         raise _fail(
             where,
             "'treatment'",
-            "set for a sensitive column (gps_grid, age_bin, hour, "
-            "city_state, band, redact or drop)",
+            "set for a sensitive column (gps_grid, age_bin, hour, city_state, band, redact or drop)",
             None,
         )
     if treatment not in TREATMENTS:
         raise _fail(where, "'treatment'", "one of " + ", ".join(TREATMENTS), treatment)
     if bucket not in TREATMENTS[treatment][0]:
         allowed = [t for t, (buckets, _) in TREATMENTS.items() if bucket in buckets]
-        raise _fail(
-            where, "'treatment'", f"one of {', '.join(allowed)} for bucket {bucket}", treatment
-        )
+        raise _fail(where, "'treatment'", f"one of {', '.join(allowed)} for bucket {bucket}", treatment)
     optional = raw.get("optional", False)
     if not isinstance(optional, bool):
         raise _fail(where, "'optional'", "true or false", optional)
@@ -282,9 +271,7 @@ def parse_rubric(text: str, source: str = "<memory>") -> Rubric:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise RubricError(
-            f"rubric {source} is not valid YAML{at}; fix the syntax and retry."
-        ) from None
+        raise RubricError(f"rubric {source} is not valid YAML{at}; fix the syntax and retry.") from None
     if not isinstance(doc, dict):
         raise _fail(
             source,
@@ -332,9 +319,7 @@ def parse_rubric(text: str, source: str = "<memory>") -> Rubric:
         if c.treatment == "redact" and c.params["identifiers"] is not None:
             for ident in c.params["identifiers"]:
                 if ident not in names:
-                    raise _fail(
-                        f"column {c.name!r}", "params.identifiers", "names of rubric columns", ident
-                    )
+                    raise _fail(f"column {c.name!r}", "params.identifiers", "names of rubric columns", ident)
     return Rubric(
         version=str(version),
         dataset=str(doc.get("dataset") or "dataset"),
@@ -351,9 +336,7 @@ def load_rubric(path: str | Path) -> Rubric:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        err = RubricError(
-            f"rubric file {p} does not exist; pass --rubric with the path to rubric.yaml."
-        )
+        err = RubricError(f"rubric file {p} does not exist; pass --rubric with the path to rubric.yaml.")
         err.exit_code = 2
         raise err from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -19,7 +19,7 @@ _TREATMENT_WORDS = {
     "gps_grid": "snapped to a {step} degree grid",
     "age_bin": "lower bound of a {width}-year bin",
     "hour": "truncated to the hour, UTC",
-    "city_state": "reduced to \"City, ST\" (street and ZIP removed)",
+    "city_state": 'reduced to "City, ST" (street and ZIP removed)',
     "band": "lower bound of a band of width {width}",
     "redact": "redacted: {detectors} replaced by typed placeholders",
     "keep": "kept unchanged",
@@ -33,8 +33,13 @@ def _treatment_text(c: Column, rubric: Rubric) -> str:
     step = f"{10 ** -p['precision']:.{p['precision']}f}" if "precision" in p else ""
     detectors = ", ".join(p.get("detectors") or ())
     return _TREATMENT_WORDS[c.treatment].format(
-        rotation=rubric.rotation, prefix=p.get("prefix"), shape=shape, step=step,
-        width=p.get("width"), detectors=detectors)
+        rotation=rubric.rotation,
+        prefix=p.get("prefix"),
+        shape=shape,
+        step=step,
+        width=p.get("width"),
+        detectors=detectors,
+    )
 
 
 def _cell(text: str) -> str:
@@ -42,8 +47,10 @@ def _cell(text: str) -> str:
 
 
 def column_table(rubric: Rubric) -> str:
-    rows = ["| column | bucket | treatment | validation | in input | reviewed | notes |",
-            "|---|---|---|---|---|---|---|"]
+    rows = [
+        "| column | bucket | treatment | validation | in input | reviewed | notes |",
+        "|---|---|---|---|---|---|---|",
+    ]
     order = {b: i for i, b in enumerate(BUCKETS)}
     for c in sorted(rubric.columns, key=lambda c: (order[c.bucket], rubric.names.index(c.name))):
         v = c.validation
@@ -56,11 +63,26 @@ def column_table(rubric: Rubric) -> str:
         if c.name == rubric.event_time_column:
             note = (note + " Event-time column.").strip()
         reviewed = f"{c.reviewed_by}: {c.reason}" if c.reviewed_by else ""
-        rows.append("| " + " | ".join(_cell(x) for x in (
-            f"`{c.name}`", c.bucket, _treatment_text(c, rubric), ", ".join(checks) or "-",
-            "optional" if c.optional else "required", reviewed or "-", note)) + " |")
-    head = (f"Rubric version {rubric.version}; keys rotate {rubric.rotation} by `{rubric.event_time_column}` "
-            f"(UTC). {len(rubric.columns)} columns; any other input column stops the run.")
+        rows.append(
+            "| "
+            + " | ".join(
+                _cell(x)
+                for x in (
+                    f"`{c.name}`",
+                    c.bucket,
+                    _treatment_text(c, rubric),
+                    ", ".join(checks) or "-",
+                    "optional" if c.optional else "required",
+                    reviewed or "-",
+                    note,
+                )
+            )
+            + " |"
+        )
+    head = (
+        f"Rubric version {rubric.version}; keys rotate {rubric.rotation} by `{rubric.event_time_column}` "
+        f"(UTC). {len(rubric.columns)} columns; any other input column stops the run."
+    )
     return head + "\n\n" + "\n".join(rows)
 
 
@@ -91,8 +113,10 @@ def main(args) -> int:
     updated = render(current, rubric)
     if args.check:
         if updated != current:
-            raise PiiMaskError(f"{target}'s column table differs from {args.rubric}; run "
-                               f"`pii-mask docs --rubric {args.rubric} --write {target}`.")
+            raise PiiMaskError(
+                f"{target}'s column table differs from {args.rubric}; run "
+                f"`pii-mask docs --rubric {args.rubric} --write {target}`."
+            )
         print(f"{target} matches {args.rubric}")
         return 0
     Path(target).write_text(updated, encoding="utf-8")

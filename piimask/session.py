@@ -24,6 +24,10 @@ def get_spark(
         builder = builder.master(master or os.environ.get("PIIMASK_MASTER", "local[2]"))
         builder = builder.config("spark.ui.enabled", "false")
         builder = builder.config("spark.driver.host", os.environ.get("SPARK_LOCAL_IP", "127.0.0.1"))
+        # The masking projection compiles to methods above HotSpot's 8000-byte limit; without this
+        # flag the JVM interprets them forever (measured: several times slower). We start the JVM
+        # here, so the flag can still be set; Glue and spark-submit configure their own JVMs.
+        builder = builder.config("spark.driver.extraJavaOptions", "-XX:-DontCompileHugeMethods")
     builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions or 8))
     builder = builder.config("spark.ui.showConsoleProgress", "false")
     session = builder.getOrCreate()

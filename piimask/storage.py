@@ -19,11 +19,7 @@ def normalize(path: str) -> str:
     """An absolute, comparable form: URIs keep their scheme, local paths become absolute."""
     if urlparse(path).scheme and "://" in path:
         scheme, rest = path.split("://", 1)
-        return (
-            scheme.lower().replace("s3a", "s3").replace("s3n", "s3")
-            + "://"
-            + posixpath.normpath(rest)
-        )
+        return scheme.lower().replace("s3a", "s3").replace("s3n", "s3") + "://" + posixpath.normpath(rest)
     return os.path.abspath(os.path.expanduser(path))
 
 
@@ -65,9 +61,7 @@ class Storage:
     def list(self, path: str) -> list[str]:
         if not self.exists(path):
             return []
-        return sorted(
-            str(s.getPath().getName()) for s in self._fs(path).listStatus(self._path(path))
-        )
+        return sorted(str(s.getPath().getName()) for s in self._fs(path).listStatus(self._path(path)))
 
     def data_files(self, path: str) -> list[str]:
         """Visible data files (Spark's rule: names not starting with _ or .), recursively."""
@@ -92,9 +86,7 @@ class Storage:
     def read_text(self, path: str) -> str:
         stream = self._fs(path).open(self._path(path))
         try:
-            reader = self._jvm.java.io.BufferedReader(
-                self._jvm.java.io.InputStreamReader(stream, "UTF-8")
-            )
+            reader = self._jvm.java.io.BufferedReader(self._jvm.java.io.InputStreamReader(stream, "UTF-8"))
             lines = []
             line = reader.readLine()
             while line is not None:

@@ -45,9 +45,7 @@ def _hmac(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
 
 def token(col: Column, params: Mapping, ipad: Column, opad: Column) -> Column:
     """prefix_ + 20 hex chars of HMAC(token key, namespace:value); MAC- or email-shaped on request."""
-    digest = hmac_sha256_hex(
-        F.concat(F.lit(params["namespace"] + ":"), col.cast("string")), ipad, opad
-    )
+    digest = hmac_sha256_hex(F.concat(F.lit(params["namespace"] + ":"), col.cast("string")), ipad, opad)
     hex20 = F.substring(digest, 1, TOKEN_HEX_CHARS)
     fmt = params["format"]
     if fmt == "mac":
@@ -87,17 +85,15 @@ def _gps_grid(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
 
 def _age_bin(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
     w = spec.params["width"]
-    return _like_input(
-        F.floor(to_integer(col, ctx.dtypes[spec.name]) / w) * w, ctx.dtypes[spec.name]
-    )
+    return _like_input(F.floor(to_integer(col, ctx.dtypes[spec.name]) / w) * w, ctx.dtypes[spec.name])
 
 
 def _band(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
     w = spec.params["width"]
     dtype = ctx.dtypes[spec.name]
-    banded = F.floor(to_decimal(col, dtype) / F.lit(str(w)).cast("decimal(20,6)")) * F.lit(
-        str(w)
-    ).cast("decimal(20,6)")
+    banded = F.floor(to_decimal(col, dtype) / F.lit(str(w)).cast("decimal(20,6)")) * F.lit(str(w)).cast(
+        "decimal(20,6)"
+    )
     banded = banded.cast("long") if isinstance(w, int) else banded.cast("double")
     return _like_input(banded, dtype)
 
@@ -153,20 +149,16 @@ def _redact(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
                 usable, F.regexp_replace(text, identifier_pattern(value), F.lit(placeholder))
             ).otherwise(text)
             if placeholder == "[PERSON]":  # each part of a name (3+ letters), as a whole word
-                parts = F.filter(
-                    F.split(F.coalesce(value, F.lit("")), r"\s+"), lambda w: F.length(w) >= 3
-                )
-                escaped = F.transform(
-                    parts, lambda w: F.regexp_replace(w, r"([^\p{L}\p{N}])", r"\\$1")
-                )
+                parts = F.filter(F.split(F.coalesce(value, F.lit("")), r"\s+"), lambda w: F.length(w) >= 3)
+                escaped = F.transform(parts, lambda w: F.regexp_replace(w, r"([^\p{L}\p{N}])", r"\\$1"))
                 words = F.concat(
                     F.lit(r"(?iu)(?<![\p{L}\p{N}])(?:"),
                     F.array_join(escaped, "|"),
                     F.lit(r")(?![\p{L}\p{N}])"),
                 )
-                text = F.when(
-                    F.size(parts) > 0, F.regexp_replace(text, words, F.lit(placeholder))
-                ).otherwise(text)
+                text = F.when(F.size(parts) > 0, F.regexp_replace(text, words, F.lit(placeholder))).otherwise(
+                    text
+                )
     for _, pattern, placeholder in redact_patterns(params["detectors"], params["serial_pattern"]):
         text = F.regexp_replace(text, pattern, placeholder)
     return text

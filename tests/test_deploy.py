@@ -32,11 +32,19 @@ def workdir(tmp_path):
 
 
 def _plan(workdir: Path, **overrides) -> Plan:
-    values = dict(bucket=BUCKET, job_name="piimask-test", keyring=KEYRING,
-                  role_arn="arn:aws:iam::123456789012:role/piimask-glue",
-                  rubric=workdir / "rubric.yaml", script=workdir / "pii_masking_job.py",
-                  input="s3://raw/input/", output="s3://masked/output/",
-                  quarantine="s3://raw/quarantine/", vault="s3://raw/vault/", region="us-east-1")
+    values = dict(
+        bucket=BUCKET,
+        job_name="piimask-test",
+        keyring=KEYRING,
+        role_arn="arn:aws:iam::123456789012:role/piimask-glue",
+        rubric=workdir / "rubric.yaml",
+        script=workdir / "pii_masking_job.py",
+        input="s3://raw/input/",
+        output="s3://masked/output/",
+        quarantine="s3://raw/quarantine/",
+        vault="s3://raw/vault/",
+        region="us-east-1",
+    )
     values.update(overrides)
     return Plan(**values)
 
@@ -50,14 +58,18 @@ def test_first_deploy_creates_then_second_is_a_no_op(workdir):
     assert "created and published DataBrew recipe piimask-tool-telemetry" in first.changes
 
     keys = {o["Key"] for o in client("s3").list_objects_v2(Bucket=BUCKET)["Contents"]}
-    assert keys == {"piimask/wheels/piimask-0.1.0-py3-none-any.whl",
-                    "piimask/scripts/pii_masking_job.py", "piimask/config/rubric.yaml"}
+    assert keys == {
+        "piimask/wheels/piimask-0.1.0-py3-none-any.whl",
+        "piimask/scripts/pii_masking_job.py",
+        "piimask/config/rubric.yaml",
+    }
     job = client("glue").get_job(JobName="piimask-test")["Job"]
     assert job["GlueVersion"] == "5.1" and job["Command"]["Name"] == "glueetl"
     args = job["DefaultArguments"]
     assert args["--keyring"] == KEYRING
     assert args["--additional-python-modules"].startswith(
-        f"s3://{BUCKET}/piimask/wheels/piimask-0.1.0-py3-none-any.whl")
+        f"s3://{BUCKET}/piimask/wheels/piimask-0.1.0-py3-none-any.whl"
+    )
     recipe = client("databrew").describe_recipe(Name="piimask-tool-telemetry")
     assert recipe["Steps"] == build_recipe(load_rubric(workdir / "rubric.yaml"))
 
@@ -72,9 +84,12 @@ def test_changed_rubric_uploads_and_republishes_only_what_changed(workdir):
     deploy(_plan(workdir))
     text = (workdir / "rubric.yaml").read_text(encoding="utf-8")
     (workdir / "rubric.yaml").write_text(
-        text.replace("  - name: error_code\n    bucket: behavioral",
-                     "  - name: error_code\n    bucket: sensitive\n    treatment: drop"),
-        encoding="utf-8")
+        text.replace(
+            "  - name: error_code\n    bucket: behavioral",
+            "  - name: error_code\n    bucket: sensitive\n    treatment: drop",
+        ),
+        encoding="utf-8",
+    )
     again = deploy(_plan(workdir))
     assert again.changes == [
         f"uploaded s3://{BUCKET}/piimask/config/rubric.yaml",
@@ -82,8 +97,9 @@ def test_changed_rubric_uploads_and_republishes_only_what_changed(workdir):
     ]
     recipe = client("databrew").describe_recipe(Name="piimask-tool-telemetry")
     assert recipe["RecipeVersion"] == "2.0"
-    assert recipe["Steps"][-1] == {"Action": {"Operation": "DELETE",
-                                              "Parameters": {"sourceColumn": "error_code"}}}
+    assert recipe["Steps"][-1] == {
+        "Action": {"Operation": "DELETE", "Parameters": {"sourceColumn": "error_code"}}
+    }
 
 
 @pytest.mark.usefixtures("aws")
@@ -116,13 +132,13 @@ def test_update_job_request_against_a_stubbed_glue(workdir):
     plan = _plan(workdir, workers=5)
     wanted = job_definition(plan, "s3://b/s.py", "s3://b/w.whl", "s3://b/r.yaml")
     existing = dict(wanted, NumberOfWorkers=2)
-    glue = boto3.client("glue", region_name="us-east-1", aws_access_key_id="x",
-                        aws_secret_access_key="x")
+    glue = boto3.client("glue", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
     with Stubber(glue) as stub:
         stub.add_response("get_job", {"Job": existing}, {"JobName": "piimask-test"})
         update = {k: v for k, v in wanted.items() if k != "Name"}
-        stub.add_response("update_job", {"JobName": "piimask-test"},
-                          {"JobName": "piimask-test", "JobUpdate": update})
+        stub.add_response(
+            "update_job", {"JobName": "piimask-test"}, {"JobName": "piimask-test", "JobUpdate": update}
+        )
         ensure_job(glue, plan, wanted)
         stub.assert_no_pending_responses()
     assert plan.changes == ["updated Glue job piimask-test (NumberOfWorkers)"]
@@ -139,9 +155,23 @@ def test_cli_prints_a_summary_without_key_material(workdir, capsys):
     from piimask.cli import main
 
     client("s3").create_bucket(Bucket=BUCKET)
-    argv = ["deploy", "--bucket", BUCKET, "--job-name", "piimask-cli", "--keyring", KEYRING,
-            "--role-arn", "arn:aws:iam::123456789012:role/r", "--region", "us-east-1",
-            "--rubric", str(workdir / "rubric.yaml"), "--script", str(workdir / "pii_masking_job.py")]
+    argv = [
+        "deploy",
+        "--bucket",
+        BUCKET,
+        "--job-name",
+        "piimask-cli",
+        "--keyring",
+        KEYRING,
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/r",
+        "--region",
+        "us-east-1",
+        "--rubric",
+        str(workdir / "rubric.yaml"),
+        "--script",
+        str(workdir / "pii_masking_job.py"),
+    ]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "created Glue job piimask-cli" in out and "5 change(s)" in out
@@ -161,8 +191,22 @@ def test_wheel_is_reproducible_and_installable(tmp_path):
     assert a.read_bytes() == b.read_bytes() and content_digest(a) == content_digest(b)
     names = zipfile.ZipFile(a).namelist()
     assert "piimask/recipe.py" in names and "piimask-0.1.0.dist-info/RECORD" in names
-    done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index",
-                           "--target", str(tmp_path / "site"), str(a)], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-index",
+            "--target",
+            str(tmp_path / "site"),
+            str(a),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "site" / "piimask" / "rubric.py").is_file()
     assert json.loads(json.dumps(names))  # names are plain strings

@@ -16,23 +16,54 @@ from piimask.keyring import Keyring, KeyringError, new_keyring, save
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference" / "seed_sample_tool_telemetry.csv"
-COLUMNS = ["event_id", "event_ts", "tool_serial", "tool_model", "tool_model_name", "firmware_version",
-           "operator_id", "operator_email", "operator_name", "job_site_id", "job_site_address", "gps_lat",
-           "gps_lon", "battery_pct", "torque_nm", "usage_minutes", "error_code", "device_mac",
-           "operator_phone", "operator_age", "operator_notes"]
+COLUMNS = [
+    "event_id",
+    "event_ts",
+    "tool_serial",
+    "tool_model",
+    "tool_model_name",
+    "firmware_version",
+    "operator_id",
+    "operator_email",
+    "operator_name",
+    "job_site_id",
+    "job_site_address",
+    "gps_lat",
+    "gps_lon",
+    "battery_pct",
+    "torque_nm",
+    "usage_minutes",
+    "error_code",
+    "device_mac",
+    "operator_phone",
+    "operator_age",
+    "operator_notes",
+]
 
 
 def good_row(i: int = 0, **over) -> dict:
     row = {
-        "event_id": f"evt-{i:04d}", "event_ts": f"2026-04-22T{10 + i % 10:02d}:{i % 60:02d}:11+00:00",
-        "tool_serial": f"DW{8675309000 + i % 7}", "tool_model": "DCD800", "tool_model_name": "20V MAX Drill",
-        "firmware_version": "2.5.0", "operator_id": f"OP-{10040 + i % 5}",
-        "operator_email": f"op{i % 5}.person@example.com", "operator_name": f"Person{i % 5} Example",
-        "job_site_id": f"JS-00{i % 3}", "job_site_address": "1200 W Burnside St, Portland, OR 97209",
-        "gps_lat": "45.521234", "gps_lon": "-122.681345", "battery_pct": str(50 + i % 50),
-        "torque_nm": "42.3", "usage_minutes": str(i % 90), "error_code": "",
-        "device_mac": f"aa:bb:cc:dd:ee:{i % 256:02x}", "operator_phone": "(503) 555-0142",
-        "operator_age": str(20 + i % 40), "operator_notes": f"Person{i % 5} checked the chuck",
+        "event_id": f"evt-{i:04d}",
+        "event_ts": f"2026-04-22T{10 + i % 10:02d}:{i % 60:02d}:11+00:00",
+        "tool_serial": f"DW{8675309000 + i % 7}",
+        "tool_model": "DCD800",
+        "tool_model_name": "20V MAX Drill",
+        "firmware_version": "2.5.0",
+        "operator_id": f"OP-{10040 + i % 5}",
+        "operator_email": f"op{i % 5}.person@example.com",
+        "operator_name": f"Person{i % 5} Example",
+        "job_site_id": f"JS-00{i % 3}",
+        "job_site_address": "1200 W Burnside St, Portland, OR 97209",
+        "gps_lat": "45.521234",
+        "gps_lon": "-122.681345",
+        "battery_pct": str(50 + i % 50),
+        "torque_nm": "42.3",
+        "usage_minutes": str(i % 90),
+        "error_code": "",
+        "device_mac": f"aa:bb:cc:dd:ee:{i % 256:02x}",
+        "operator_phone": "(503) 555-0142",
+        "operator_age": str(20 + i % 40),
+        "operator_notes": f"Person{i % 5} checked the chuck",
     }
     row.update(over)
     return row
@@ -55,9 +86,14 @@ def keyring_file(tmp_path_factory):
 
 
 def options(tmp: Path, input_path, keyring_file, **over) -> RunOptions:
-    base = dict(rubric=str(ROOT / "rubric.yaml"), input=str(input_path), output=str(tmp / "out"),
-                quarantine=str(tmp / "raw" / "quarantine"), vault=str(tmp / "raw" / "vault"),
-                keyring=f"file:{keyring_file}")
+    base = dict(
+        rubric=str(ROOT / "rubric.yaml"),
+        input=str(input_path),
+        output=str(tmp / "out"),
+        quarantine=str(tmp / "raw" / "quarantine"),
+        vault=str(tmp / "raw" / "vault"),
+        keyring=f"file:{keyring_file}",
+    )
     base.update(over)
     return RunOptions(**base)
 
@@ -80,25 +116,41 @@ def test_reference_sample_masks_with_the_default_rubric(spark, tmp_path, keyring
         raw = list(csv.DictReader(fh))
     out = read_out(spark, tmp_path / "out")
     assert out.columns == list(raw[0].keys())  # names and order kept
-    assert record["counts"] == {"rows_in": 20, "rows_out": 20, "rows_quarantined": 0,
-                                "rows_suppressed": 0, "vault_entries_added": len(
-                                    {r["operator_id"] for r in raw} | {r["job_site_id"] for r in raw})}
+    assert record["counts"] == {
+        "rows_in": 20,
+        "rows_out": 20,
+        "rows_quarantined": 0,
+        "rows_suppressed": 0,
+        "vault_entries_added": len({r["operator_id"] for r in raw} | {r["job_site_id"] for r in raw}),
+    }
     assert record["keyring"]["windows_used"] == ["2026Q2"]
-    assert sorted(record["absent_optional"]) == ["device_mac", "operator_age", "operator_notes",
-                                                 "operator_phone"]
+    assert sorted(record["absent_optional"]) == [
+        "device_mac",
+        "operator_age",
+        "operator_notes",
+        "operator_phone",
+    ]
     audit = json.loads((tmp_path / "out" / "_audit" / f"{record['run_id']}.json").read_text())
     assert audit == record
     rows = out.collect()
-    assert {r.job_site_address for r in rows} <= {"Portland, OR", "New York, NY", "Chicago, IL",
-                                                  "Washington, DC", "San Francisco, CA"}
+    assert {r.job_site_address for r in rows} <= {
+        "Portland, OR",
+        "New York, NY",
+        "Chicago, IL",
+        "Washington, DC",
+        "San Francisco, CA",
+    }
     assert all(len(r.operator_email) == 64 for r in rows)
     assert sorted(r.torque_nm for r in rows) == sorted(r["torque_nm"] for r in raw)
 
 
 def test_full_schema_with_unicode_quotes_and_newlines(spark, tmp_path, keyring_file):
     rows = [good_row(i) for i in range(6)]
-    rows[1].update(operator_name="José Müller-Ünal", operator_email="josé.müller@exämple.de",
-                   operator_notes='José said, "the chuck, again"\nthen called josé.müller@exämple.de')
+    rows[1].update(
+        operator_name="José Müller-Ünal",
+        operator_email="josé.müller@exämple.de",
+        operator_notes='José said, "the chuck, again"\nthen called josé.müller@exämple.de',
+    )
     rows[2].update(operator_name="李 小龍", operator_notes="李 小龍 at 45.5212, -122.6813")
     src = write_csv(tmp_path / "in.csv", rows)
     record = run(spark, options(tmp_path, src, keyring_file))
@@ -126,9 +178,13 @@ def test_bad_rows_go_to_quarantine_with_reason_codes(spark, tmp_path, keyring_fi
     c = record["counts"]
     assert (c["rows_in"], c["rows_out"], c["rows_quarantined"]) == (12, 6, 6)
     assert record["quarantine_reasons"] == {
-        "event_ts:unparsable_timestamp": 1, "gps_lat:out_of_range": 1, "gps_lon:out_of_range": 1,
-        "operator_email:malformed_email": 1, "job_site_address:unparsable_address": 1,
-        "operator_age:unparsable_integer": 1, "event_id:missing_required": 1,
+        "event_ts:unparsable_timestamp": 1,
+        "gps_lat:out_of_range": 1,
+        "gps_lon:out_of_range": 1,
+        "operator_email:malformed_email": 1,
+        "job_site_address:unparsable_address": 1,
+        "operator_age:unparsable_integer": 1,
+        "event_id:missing_required": 1,
         "event_ts:missing_required": 1,
     }
     q = spark.read.parquet(record["quarantine"]["path"])
@@ -238,12 +294,15 @@ def test_rerun_gives_identical_values_and_an_idempotent_vault(spark, tmp_path, k
     assert sorted(map(tuple, read_out(spark, tmp_path / "out1").collect())) == a
 
 
-@pytest.mark.parametrize("field,target,message", [
-    ("output", "in.csv", "must not be, contain or sit inside --input"),
-    ("vault", "out/vault", "--vault must not be inside --output"),
-    ("quarantine", "out", "--quarantine must not be inside --output"),
-    ("vault", "raw/quarantine", "separate"),
-])
+@pytest.mark.parametrize(
+    "field,target,message",
+    [
+        ("output", "in.csv", "must not be, contain or sit inside --input"),
+        ("vault", "out/vault", "--vault must not be inside --output"),
+        ("quarantine", "out", "--quarantine must not be inside --output"),
+        ("vault", "raw/quarantine", "separate"),
+    ],
+)
 def test_unsafe_locations_are_refused(spark, tmp_path, keyring_file, field, target, message):
     src = write_csv(tmp_path / "in.csv", [good_row(0)])
     with pytest.raises(PiiMaskError, match=message):
@@ -256,10 +315,27 @@ def test_parquet_and_json_inputs_and_csv_output(spark, tmp_path, keyring_file):
     df = spark.read.option("header", True).csv(str(src))
     df.write.parquet(str(tmp_path / "in.parquet"))
     df.write.json(str(tmp_path / "in.json"))
-    a = run(spark, options(tmp_path, tmp_path / "in.parquet", keyring_file, input_format="parquet",
-                           output=str(tmp_path / "o1")))
-    b = run(spark, options(tmp_path, tmp_path / "in.json", keyring_file, input_format="json",
-                           output=str(tmp_path / "o2"), output_format="csv"))
+    a = run(
+        spark,
+        options(
+            tmp_path,
+            tmp_path / "in.parquet",
+            keyring_file,
+            input_format="parquet",
+            output=str(tmp_path / "o1"),
+        ),
+    )
+    b = run(
+        spark,
+        options(
+            tmp_path,
+            tmp_path / "in.json",
+            keyring_file,
+            input_format="json",
+            output=str(tmp_path / "o2"),
+            output_format="csv",
+        ),
+    )
     assert a["counts"]["rows_out"] == b["counts"]["rows_out"] == 4
     p = sorted(map(tuple, spark.read.parquet(str(tmp_path / "o1")).select(*COLUMNS).collect()))
     c = spark.read.option("header", True).csv(str(tmp_path / "o2")).select(*COLUMNS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from aws_fixtures import aws, client, moto_server  # noqa: F401
@@ -16,7 +16,7 @@ from piimask.job import run
 
 @pytest.fixture
 def ring():
-    return kr.new_keyring("quarterly", back=2, ahead=1, now=datetime(2026, 5, 1, tzinfo=timezone.utc))
+    return kr.new_keyring("quarterly", back=2, ahead=1, now=datetime(2026, 5, 1, tzinfo=UTC))
 
 
 def test_new_keyring_spans_windows_around_today(ring):
@@ -62,12 +62,15 @@ def test_job_runs_with_a_secretsmanager_keyring(aws, spark, tmp_path, ring):  # 
         assert base64.b64encode(key).decode() not in text and key.hex() not in text
 
 
-@pytest.mark.parametrize("doc,message", [
-    ("not json", "not valid JSON"),
-    ('{"version": 2, "direct": {}, "token": ""}', '"version": 1'),
-    ('{"version": 1, "direct": {"2026Q2": "!!"}, "token": "x"}', "not valid base64"),
-    ('{"version": 1, "direct": {}, "token": "c2hvcnQ="}', "token is 5 bytes"),
-])
+@pytest.mark.parametrize(
+    "doc,message",
+    [
+        ("not json", "not valid JSON"),
+        ('{"version": 2, "direct": {}, "token": ""}', '"version": 1'),
+        ('{"version": 1, "direct": {"2026Q2": "!!"}, "token": "x"}', "not valid base64"),
+        ('{"version": 1, "direct": {}, "token": "c2hvcnQ="}', "token is 5 bytes"),
+    ],
+)
 def test_malformed_keyrings_are_refused_without_echoing_them(tmp_path, doc, message):
     (tmp_path / "k.json").write_text(doc)
     with pytest.raises(kr.KeyringError, match=message) as err:

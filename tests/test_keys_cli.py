@@ -44,8 +44,7 @@ def ref(request, tmp_path, monkeypatch):
 
 
 def test_init_add_rotate_shred(ref, capsys):
-    today = window_id(__import__("datetime").datetime.now(__import__("datetime").timezone.utc),
-                      "quarterly")
+    today = window_id(__import__("datetime").datetime.now(__import__("datetime").timezone.utc), "quarterly")
     code, out_init = run(capsys, "init", "--keyring", ref, "--back", "1", "--ahead", "1")
     assert code == 0 and f"created window {today} key id " in out_init
     assert len(kr.load(ref).windows) == 3
@@ -71,8 +70,7 @@ def test_init_add_rotate_shred(ref, capsys):
     assert code == 0 and "nothing to do" in out_idle
 
     code, out_list = run(capsys, "list", "--keyring", ref)
-    assert_no_key_material(ref, out_init, out_again, out_add, out_refused, out_rotate, out_idle,
-                           out_list)
+    assert_no_key_material(ref, out_init, out_again, out_add, out_refused, out_rotate, out_idle, out_list)
 
     code, out_refuse_shred = run(capsys, "shred", "--keyring", ref, "--window", far)
     assert code == 1 and "--yes" in out_refuse_shred and far in kr.load(ref).direct
@@ -90,15 +88,17 @@ def test_bad_window_shape_is_a_usage_error(ref, capsys):
 
 def test_rotation_comes_from_the_rubric(tmp_path, capsys):
     rubric = tmp_path / "monthly.yaml"
-    rubric.write_text("""
+    rubric.write_text(
+        """
 version: "1"
 event_time: {column: ts, rotation: monthly}
 columns:
   - {name: ts, bucket: sensitive, treatment: hour, validate: {type: timestamp, required: true}}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     ref = f"file:{tmp_path / 'k.json'}"
-    code, _ = run(capsys, "init", "--keyring", ref, "--rubric", str(rubric), "--back", "0",
-                  "--ahead", "1")
+    code, _ = run(capsys, "init", "--keyring", ref, "--rubric", str(rubric), "--back", "0", "--ahead", "1")
     assert code == 0
     assert all(len(w) == 7 and w[4] == "-" for w in kr.load(ref).windows)
 
@@ -111,8 +111,10 @@ def test_secretsmanager_versions_are_staged_explicitly(capsys, monkeypatch):
 
     def recording_client():
         c = real_client()
-        c.meta.events.register("provide-client-params.secrets-manager.PutSecretValue",
-                               lambda params, **_: calls.append(params.get("VersionStages")))
+        c.meta.events.register(
+            "provide-client-params.secrets-manager.PutSecretValue",
+            lambda params, **_: calls.append(params.get("VersionStages")),
+        )
         return c
 
     monkeypatch.setattr(kr, "_sm_client", recording_client)

@@ -17,10 +17,21 @@ from piimask.rubric import load_rubric, parse_rubric
 ROOT = Path(__file__).resolve().parents[1]
 RECIPE = ROOT / "databrew" / "recipe.json"
 DOCUMENTED = {  # operation -> parameter names, as the DataBrew recipe-action reference lists them
-    "CRYPTOGRAPHIC_HASH": {"sourceColumns", "secretId", "secretVersion", "entityTypeFilter",
-                           "createSecretIfMissing", "algorithm"},
-    "DETERMINISTIC_ENCRYPT": {"sourceColumns", "secretId", "secretVersion", "entityTypeFilter",
-                              "createSecretIfMissing"},
+    "CRYPTOGRAPHIC_HASH": {
+        "sourceColumns",
+        "secretId",
+        "secretVersion",
+        "entityTypeFilter",
+        "createSecretIfMissing",
+        "algorithm",
+    },
+    "DETERMINISTIC_ENCRYPT": {
+        "sourceColumns",
+        "secretId",
+        "secretVersion",
+        "entityTypeFilter",
+        "createSecretIfMissing",
+    },
     "MULTIPLY": {"sourceColumn1", "value1", "sourceColumn2", "value2", "targetColumn"},
     "DIVIDE": {"sourceColumn1", "value1", "sourceColumn2", "value2", "targetColumn"},
     "FLOOR": {"sourceColumn1", "value", "targetColumn"},
@@ -46,8 +57,12 @@ def test_committed_recipe_matches_rubric(steps):
 
 
 def test_cli_prints_the_same_json():
-    out = subprocess.run([sys.executable, "-m", "piimask.cli", "recipe", "--rubric",
-                          str(ROOT / "rubric.yaml")], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "piimask.cli", "recipe", "--rubric", str(ROOT / "rubric.yaml")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout == RECIPE.read_text(encoding="utf-8")
     assert out.stdout.endswith("\n")
 
@@ -62,19 +77,38 @@ def test_only_documented_operations_and_parameters(steps):
 
 def test_every_treatment_is_rendered(steps):
     ops = [s["Action"]["Operation"] for s in steps]
-    hashed = [json.loads(s["Action"]["Parameters"]["sourceColumns"])[0] for s in steps
-              if s["Action"]["Operation"] == "CRYPTOGRAPHIC_HASH"]
+    hashed = [
+        json.loads(s["Action"]["Parameters"]["sourceColumns"])[0]
+        for s in steps
+        if s["Action"]["Operation"] == "CRYPTOGRAPHIC_HASH"
+    ]
     assert hashed == ["event_id", "tool_serial", "operator_email", "operator_name", "operator_phone"]
-    assert all(s["Action"]["Parameters"]["algorithm"] == "HMAC_SHA256" for s in steps
-               if s["Action"]["Operation"] == "CRYPTOGRAPHIC_HASH")
+    assert all(
+        s["Action"]["Parameters"]["algorithm"] == "HMAC_SHA256"
+        for s in steps
+        if s["Action"]["Operation"] == "CRYPTOGRAPHIC_HASH"
+    )
     assert ops.count("DETERMINISTIC_ENCRYPT") == 3
-    assert {"MULTIPLY", "FLOOR", "DIVIDE", "BUCKETIZATION", "DATE_FORMAT", "EXTRACT_PATTERN",
-            "REPLACE_TEXT"} <= set(ops)
+    assert {
+        "MULTIPLY",
+        "FLOOR",
+        "DIVIDE",
+        "BUCKETIZATION",
+        "DATE_FORMAT",
+        "EXTRACT_PATTERN",
+        "REPLACE_TEXT",
+    } <= set(ops)
     # no scratch column survives: every one created is deleted or renamed away
-    created = {s["Action"]["Parameters"]["targetColumn"] for s in steps
-               if s["Action"]["Operation"] not in ("RENAME",) and "targetColumn" in s["Action"]["Parameters"]}
-    gone = {s["Action"]["Parameters"]["sourceColumn"] for s in steps
-            if s["Action"]["Operation"] in ("DELETE", "RENAME")}
+    created = {
+        s["Action"]["Parameters"]["targetColumn"]
+        for s in steps
+        if s["Action"]["Operation"] not in ("RENAME",) and "targetColumn" in s["Action"]["Parameters"]
+    }
+    gone = {
+        s["Action"]["Parameters"]["sourceColumn"]
+        for s in steps
+        if s["Action"]["Operation"] in ("DELETE", "RENAME")
+    }
     assert created <= gone
 
 
@@ -104,16 +138,20 @@ def test_age_bins_and_grid(steps):
     assert splits[:3] == ["-Infinity", "0", "5"] and splits[-1] == "Infinity"
     assert names[1:3] == ["0", "5"]
     grid = [s["Action"] for s in steps if s["Action"]["Parameters"].get("sourceColumn1") == "gps_lat"]
-    assert grid[0] == {"Operation": "MULTIPLY", "Parameters": {
-        "sourceColumn1": "gps_lat", "value2": "100", "targetColumn": "__piimask_gps_lat_1"}}
+    assert grid[0] == {
+        "Operation": "MULTIPLY",
+        "Parameters": {"sourceColumn1": "gps_lat", "value2": "100", "targetColumn": "__piimask_gps_lat_1"},
+    }
 
 
 def test_city_state_pattern_extracts_city_and_state():
     from piimask.recipe import CITY_STATE_PATTERN
 
-    for text, want in [("1200 W Burnside St, Portland, OR 97209", "Portland, OR"),
-                       ("5 Main St, Salt Lake City, UT 84101, USA", "Salt Lake City, UT"),
-                       ("Austin, TX", "Austin, TX")]:
+    for text, want in [
+        ("1200 W Burnside St, Portland, OR 97209", "Portland, OR"),
+        ("5 Main St, Salt Lake City, UT 84101, USA", "Salt Lake City, UT"),
+        ("Austin, TX", "Austin, TX"),
+    ]:
         assert re.search(CITY_STATE_PATTERN, text).group(0) == want
 
 
@@ -140,8 +178,12 @@ def test_botocore_rejects_a_non_string_parameter():
     from botocore.exceptions import ParamValidationError
     from botocore.validate import validate_parameters
 
-    shape = botocore.session.get_session().get_service_model("databrew").operation_model(
-        "CreateRecipe").input_shape
+    shape = (
+        botocore.session.get_session()
+        .get_service_model("databrew")
+        .operation_model("CreateRecipe")
+        .input_shape
+    )
     bad = [{"Action": {"Operation": "DELETE", "Parameters": {"sourceColumns": ["x"]}}}]
     with pytest.raises(ParamValidationError):
         validate_parameters({"Name": "r", "Steps": bad}, shape)
@@ -152,7 +194,6 @@ def test_moto_accepts_publishes_and_describes(steps):
     databrew = client("databrew")
     databrew.create_recipe(Name="piimask-tool-telemetry", Steps=steps)
     databrew.publish_recipe(Name="piimask-tool-telemetry", Description="test")
-    described = databrew.describe_recipe(Name="piimask-tool-telemetry",
-                                         RecipeVersion="LATEST_PUBLISHED")
+    described = databrew.describe_recipe(Name="piimask-tool-telemetry", RecipeVersion="LATEST_PUBLISHED")
     assert described["Steps"] == steps
     assert described["RecipeVersion"] == "1.0"

@@ -11,9 +11,25 @@ from piimask.rubric import RubricError, load_rubric, parse_rubric
 from piimask.rubric_md import render
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ["event_id", "event_ts", "tool_serial", "tool_model", "tool_model_name", "firmware_version",
-             "operator_id", "operator_email", "operator_name", "job_site_id", "job_site_address",
-             "gps_lat", "gps_lon", "battery_pct", "torque_nm", "usage_minutes", "error_code"]
+REFERENCE = [
+    "event_id",
+    "event_ts",
+    "tool_serial",
+    "tool_model",
+    "tool_model_name",
+    "firmware_version",
+    "operator_id",
+    "operator_email",
+    "operator_name",
+    "job_site_id",
+    "job_site_address",
+    "gps_lat",
+    "gps_lon",
+    "battery_pct",
+    "torque_nm",
+    "usage_minutes",
+    "error_code",
+]
 GENERATOR = ["device_mac", "operator_phone", "operator_age", "operator_notes"]
 
 BASE = """
@@ -58,17 +74,27 @@ def test_rubric_md_table_matches_rubric_yaml(rubric):
         ("  - {name: x, bucket: quasi, params: {prefix: op, format: ipv6}}", ["params.format", "ipv6"]),
         ("  - {name: x, bucket: sensitive}", ["column 'x'", "'treatment'", "gps_grid"]),
         ("  - {name: x, bucket: direct, treatment: keep}", ["'treatment'", "hmac, drop", "'keep'"]),
-        ("  - {name: x, bucket: sensitive, treatment: gps_grid, params: {precision: 9}}",
-         ["params.precision", "0 to 6", "9"]),
-        ("  - {name: x, bucket: sensitive, treatment: gps_grid, params: {precison: 2}}",
-         ["key 'precison'", "precision"]),
-        ("  - {name: x, bucket: sensitive, treatment: age_bin, params: {width: five}}",
-         ["params.width", "int", "'five'"]),
-        ("  - {name: x, bucket: sensitive, treatment: redact, params: {detectors: [email, dna]}}",
-         ["params.detectors", "'dna'"]),
+        (
+            "  - {name: x, bucket: sensitive, treatment: gps_grid, params: {precision: 9}}",
+            ["params.precision", "0 to 6", "9"],
+        ),
+        (
+            "  - {name: x, bucket: sensitive, treatment: gps_grid, params: {precison: 2}}",
+            ["key 'precison'", "precision"],
+        ),
+        (
+            "  - {name: x, bucket: sensitive, treatment: age_bin, params: {width: five}}",
+            ["params.width", "int", "'five'"],
+        ),
+        (
+            "  - {name: x, bucket: sensitive, treatment: redact, params: {detectors: [email, dna]}}",
+            ["params.detectors", "'dna'"],
+        ),
         ("  - {name: x, bucket: behavioral, validate: {type: lat}}", ["validate.type", "'lat'"]),
-        ("  - {name: x, bucket: behavioral, validate: {type: integer, min: 5, max: 1}}",
-         ["validate.min", "<= validate.max"]),
+        (
+            "  - {name: x, bucket: behavioral, validate: {type: integer, min: 5, max: 1}}",
+            ["validate.min", "<= validate.max"],
+        ),
         ("  - {name: ts, bucket: behavioral}", ["column 'ts'", "unique"]),
         ("  - {name: 'bad name', bucket: behavioral}", ["'name'", "identifier"]),
         ("  - {name: x, bucket: behavioral, optinal: true}", ["key 'optinal'"]),

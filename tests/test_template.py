@@ -25,10 +25,13 @@ def test_cfn_lint_reports_no_error_or_warning():
     # AWS::DataBrew::Recipe exists only where DataBrew runs, so lint for regions that have it.
     from cfnlint.api import ManualArgs, lint
 
-    matches = lint(TEMPLATE.read_text(encoding="utf-8"),
-                   config=ManualArgs(regions=["us-east-1", "us-west-2", "eu-west-1"]))
-    found = [f"{m.rule.id} {m.message} (line {m.linenumber})" for m in matches
-             if not m.rule.id.startswith("I")]  # informational hints only
+    matches = lint(
+        TEMPLATE.read_text(encoding="utf-8"),
+        config=ManualArgs(regions=["us-east-1", "us-west-2", "eu-west-1"]),
+    )
+    found = [
+        f"{m.rule.id} {m.message} (line {m.linenumber})" for m in matches if not m.rule.id.startswith("I")
+    ]  # informational hints only
     assert found == []
 
 
@@ -56,11 +59,19 @@ def test_job_arguments_name_the_keyring_and_carry_no_key(template):
     for name in ("--input", "--output", "--quarantine", "--vault", "--additional-python-modules"):
         assert name in args
     # the same argument names as `pii-mask deploy` sets, so a deploy after the stack is a no-op
-    plan = Plan(bucket="b", job_name="j", role_arn="r", keyring="secretsmanager:k",
-                input="i", output="o", quarantine="q", vault="v")
+    plan = Plan(
+        bucket="b",
+        job_name="j",
+        role_arn="r",
+        keyring="secretsmanager:k",
+        input="i",
+        output="o",
+        quarantine="q",
+        vault="v",
+    )
     assert set(args) == set(job_definition(plan, "s", "w", "r")["DefaultArguments"])
     text = TEMPLATE.read_text(encoding="utf-8")
-    assert "\"direct\"" not in text and "\"token\":" not in text
+    assert '"direct"' not in text and '"token":' not in text
 
 
 def test_quarantine_and_vault_live_apart_from_the_output(template):
@@ -98,8 +109,11 @@ def test_role_is_least_privilege(template):
 
 def test_template_recipe_equals_generated_recipe(template):
     steps = template["Resources"]["DataBrewRecipe"]["Properties"]["Steps"]
-    text = json.dumps(steps).replace('{"Ref": "DataBrewHashSecret"}', '"HASH"').replace(
-        '{"Ref": "DataBrewTokenSecret"}', '"TOKEN"')
+    text = (
+        json.dumps(steps)
+        .replace('{"Ref": "DataBrewHashSecret"}', '"HASH"')
+        .replace('{"Ref": "DataBrewTokenSecret"}', '"TOKEN"')
+    )
     assert json.loads(text) == build_recipe(load_rubric(ROOT / "rubric.yaml"), "HASH", "TOKEN")
 
 

@@ -48,8 +48,13 @@ def apply(spark, spec, column, values, extra=None):
     rows = [tuple([v] + [extra[n][i] for n in extra]) for i, v in enumerate(values)]
     df = spark.createDataFrame(rows, ", ".join(f"`{n}` string" for n in names))
     d, t = pad_key(KEY), pad_key(TOKEN_KEY)
-    df = df.select("*", F.lit(d.ipad).alias("_di"), F.lit(d.opad).alias("_do"),
-                   F.lit(t.ipad).alias("_ti"), F.lit(t.opad).alias("_to"))
+    df = df.select(
+        "*",
+        F.lit(d.ipad).alias("_di"),
+        F.lit(d.opad).alias("_do"),
+        F.lit(t.ipad).alias("_ti"),
+        F.lit(t.opad).alias("_to"),
+    )
     dtypes = {f.name: f.dataType for f in df.schema.fields}
     identifiers = tuple(c for c in spec.columns if c.bucket in ("direct", "quasi") and c.name in dtypes)
     ctx = RowContext(F.col("_di"), F.col("_do"), F.col("_ti"), F.col("_to"), F.col, dtypes, identifiers)
@@ -74,7 +79,15 @@ def test_gps_grid_exact_two_decimals_without_float_noise(spark, spec):
 
 def test_age_bins_are_lower_bounds(spark, spec):
     assert apply(spark, spec, "age", ["0", "4", "5", "37", "39", "40", " 64 ", None]) == [
-        "0", "0", "5", "35", "35", "40", "60", None]
+        "0",
+        "0",
+        "5",
+        "35",
+        "35",
+        "40",
+        "60",
+        None,
+    ]
 
 
 def test_band(spark, spec):
@@ -83,17 +96,36 @@ def test_band(spark, spec):
 
 @pytest.mark.parametrize("tz", ["UTC", "Asia/Kolkata", "America/St_Johns", "Pacific/Chatham"])
 def test_hour_is_utc_whatever_the_session_time_zone(spark, spec, tz):
-    raw = ["2026-04-22T14:32:11+00:00", "2026-04-22T14:32:11+05:30", "2026-04-22T23:59:59-07:00",
-           "2026-04-22 14:32:11", "2026-03-31T23:30:00Z", "2026-04-22T14:32:11.123456Z", None]
-    want = ["2026-04-22T14:00:00+00:00", "2026-04-22T09:00:00+00:00", "2026-04-23T06:00:00+00:00",
-            "2026-04-22T14:00:00+00:00", "2026-03-31T23:00:00+00:00", "2026-04-22T14:00:00+00:00", None]
+    raw = [
+        "2026-04-22T14:32:11+00:00",
+        "2026-04-22T14:32:11+05:30",
+        "2026-04-22T23:59:59-07:00",
+        "2026-04-22 14:32:11",
+        "2026-03-31T23:30:00Z",
+        "2026-04-22T14:32:11.123456Z",
+        None,
+    ]
+    want = [
+        "2026-04-22T14:00:00+00:00",
+        "2026-04-22T09:00:00+00:00",
+        "2026-04-23T06:00:00+00:00",
+        "2026-04-22T14:00:00+00:00",
+        "2026-03-31T23:00:00+00:00",
+        "2026-04-22T14:00:00+00:00",
+        None,
+    ]
     with session_time_zone(spark, tz):
         assert apply(spark, spec, "ts", raw) == want
 
 
 def test_city_state_removes_street_and_zip(spark, spec):
-    raw = ["1200 W Burnside St, Portland, OR 97209", "601 Massachusetts Ave NW, Washington, DC",
-           "Portland, OR", "Suite 200, 55 Main St, Austin, tx 78701-1234", "9 Rue X, St. Louis, MO, USA"]
+    raw = [
+        "1200 W Burnside St, Portland, OR 97209",
+        "601 Massachusetts Ave NW, Washington, DC",
+        "Portland, OR",
+        "Suite 200, 55 Main St, Austin, tx 78701-1234",
+        "9 Rue X, St. Louis, MO, USA",
+    ]
     want = ["Portland, OR", "Washington, DC", "Portland, OR", "Austin, TX", "St. Louis, MO"]
     assert apply(spark, spec, "addr", raw) == want
 
@@ -109,8 +141,11 @@ def test_direct_is_hmac_sha256_of_utf8_value(spark, spec):
 def test_tokens_plain_mac_and_email_shapes(spark, spec):
     digest = py_hmac.new(TOKEN_KEY, b"op:OP-10042", hashlib.sha256).hexdigest()
     assert apply(spark, spec, "op", ["OP-10042", "OP-10042", "OP-10043", None]) == [
-        "op_" + digest[:20], "op_" + digest[:20],
-        "op_" + py_hmac.new(TOKEN_KEY, b"op:OP-10043", hashlib.sha256).hexdigest()[:20], None]
+        "op_" + digest[:20],
+        "op_" + digest[:20],
+        "op_" + py_hmac.new(TOKEN_KEY, b"op:OP-10043", hashlib.sha256).hexdigest()[:20],
+        None,
+    ]
     (mac,) = apply(spark, spec, "mac", ["aa:bb:cc:dd:ee:ff"])
     assert re.fullmatch(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}", mac)
     first = int(mac[:2], 16)
@@ -134,8 +169,7 @@ def test_redact_patterns_and_row_identifiers(spark, spec):
         "Torque fault E014_OVERTORQUE on DCD800 firmware 2.5.1 at 14:32:11",
         None,
     ]
-    extra = {"name": ["Alex Nguyen"] * 5, "email": ["alex.nguyen@example.com"] * 5,
-             "op": ["OP-10042"] * 5}
+    extra = {"name": ["Alex Nguyen"] * 5, "email": ["alex.nguyen@example.com"] * 5, "op": ["OP-10042"] * 5}
     got = apply(spark, spec, "notes", notes, extra)
     assert got[0] == "[PERSON] ([EMAIL]) called [PHONE] from [IP]"
     assert got[1] == "ask [PERSON] about tool [SERIAL] at [COORDINATES], mac [MAC]"
