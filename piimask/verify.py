@@ -1,0 +1,1040 @@
+"""The verifier: re-derive the rubric's invariants and check them against a masked output.
+
+Pandera's shape: what must hold is *declared* from the rubric alone (``row_checks``: a named
+record per column with a reason code and a Column condition true when a row violates it), and
+kept apart from the Spark backend that evaluates the declarations (one aggregation pass per
+group of checks: ``sum(when(violated, 1))`` for every condition in a single ``select``).
+Dataset-level checks (columns, audit, reconciliation, leak scan, keyed hashes, tokens, key
+rotation) are joins and counts. Every check returns a ``Result``: check, column, reason code,
+passed, count of violations, and a message made of counts and column names only. No data row
+is ever collected; no raw or masked value ever reaches a message, the report or a log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import textwrap
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from urllib.parse import urlparse
+
+from pyspark import StorageLevel
+from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import DataType, TimestampNTZType, TimestampType
+from pyspark.sql.utils import AnalysisException
+
+from .audit import AUDIT_DIR
+from .detectors import PATTERNS, any_detected
+from .hmac import hmac_sha256_hex
+from .job import REASONS as Q_REASONS
+from .job import WINDOW, annotate, keys_frame, read_input
+from .parse import epoch_seconds, to_decimal, to_integer
+from .rubric import Rubric, RubricError, load_rubric
+from .storage import Storage
+from .treatments import MASKED_EMAIL_DOMAIN, TOKEN_HEX_CHARS, token
+from .windows import window_id_expr
+
+__all__ = [
+    "REASON_CODES",
+    "Report",
+    "Result",
+    "RowCheck",
+    "VerifyError",
+    "row_checks",
+    "verify",
+]
+
+# reason code -> what it means (the table's group header)
+REASON_CODES: dict[str, str] = {
+    "unexpected_column": "a column the rubric does not put in the output",
+    "missing_column": "a rubric output column is missing",
+    "column_order": "output columns are not in the input's order",
+    "direct_not_digest": "direct identifier is not a 64-hex HMAC-SHA256 digest",
+    "token_format": "quasi identifier does not have its token format",
+    "gps_precision": "coordinate finer than the rubric's grid",
+    "age_not_binned": "age not on a bin boundary",
+    "band_not_binned": "value not on a band boundary",
+    "timestamp_not_utc_hour": "timestamp not exactly on the hour in UTC",
+    "address_not_generalized": "address still holds digits (street number, ZIP) or is not 'City, ST'",
+    "free_text_pii": "a redaction detector still finds PII in free text",
+    "behavioral_pii": "behavioral column holds an email, phone, MAC or card number",
+    "audit_missing": "no audit record under _audit/",
+    "audit_rubric": "the audit record names another rubric",
+    "audit_counts": "the audit record's counts do not reconcile",
+    "rows_unreconciled": "rows in != out + quarantined + suppressed",
+    "null_introduced": "a null where the input had a value",
+    "behavioral_changed": "behavioral columns differ from the input's",
+    "raw_value_leak": "a raw direct or quasi value appears in the output",
+    "unkeyed_hash": "a direct digest equals an unsalted SHA-256/SHA-1/MD5 of its raw value",
+    "token_collision": "two raw values share one token",
+    "token_split": "one raw value has several tokens",
+    "token_mismatch": "tokens differ from the token key's tokens of the raw values",
+    "digest_mismatch": "digest not made with the key of its row's window",
+    "keyring_window_missing": "the keyring lacks a window the data needs",
+}
+
+MIN_LEAK_CHARS = 6  # raw identifier values this long are searched for anywhere in the output
+SUBSTRING_BUDGET = 50_000_000  # text rows x needles above which the n-gram join is used
+MAX_NGRAM_WORDS = 12
+HEX64 = r"^[0-9a-f]{64}$"
+UTC_HOUR = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:00:00(\.0{1,9})?(Z|\+00:00)$"
+CITY_STATE = r"^[^,\d]*, [A-Z]{2}$"
+CARD_CANDIDATE = r"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)"
+UNSALTED = {"sha256": lambda v: F.sha2(v, 256), "sha1": F.sha1, "md5": F.md5}
+
+
+class VerifyError(Exception):
+    """The verifier cannot run (missing path, unreadable rubric or keyring): exit code 2."""
+
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class Result:
+    check: str
+    column: str
+    reason: str
+    passed: bool
+    count: int
+    message: str
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """A declaration: ``violated(col, dtype)`` is true on a row that breaks the invariant."""
+
+    check: str
+    column: str
+    reason: str
+    violated: Callable[[Column, DataType], Column]
+    unit: str = "rows"
+
+
+def _q(name: str) -> Column:
+    return F.col(f"`{name}`")
+
+
+def _bad(col: Column, ok: Column) -> Column:
+    """Present and not provably fine: an unparsable value counts as a violation."""
+    return col.isNotNull() & ~F.coalesce(ok, F.lit(False))
+
+
+# ---------------------------------------------------------------- declarations (rubric only)
+
+
+def _token_regex(params) -> str:
+    if params["format"] == "mac":  # locally administered unicast first octet
+        return r"^[0-9a-f][26ae](:[0-9a-f]{2}){5}$"
+    body = rf"^{params['prefix']}_[0-9a-f]{{{TOKEN_HEX_CHARS}}}"
+    if params["format"] == "email":
+        return body + "@" + MASKED_EMAIL_DOMAIN.replace(".", r"\.") + "$"
+    return body + "$"
+
+
+def _on_grid(value: Column, step: str) -> Column:
+    step_col = F.lit(step).cast("decimal(20,6)")
+    return value == F.floor(value / step_col) * step_col
+
+
+def _hour_ok(col: Column, dtype: DataType) -> Column:
+    whole_hour = F.pmod(epoch_seconds(col, dtype), F.lit(3600)) == 0
+    if isinstance(dtype, (TimestampType, TimestampNTZType)):
+        return whole_hour
+    return F.trim(col.cast("string")).rlike(UTC_HOUR) & whole_hour
+
+
+def luhn_ok(digits: Column) -> Column:
+    """True for a 13-19 digit string passing the Luhn check (higher-order functions, no UDF)."""
+    n = F.length(digits)
+    terms = F.transform(
+        F.sequence(F.lit(1), F.greatest(n, F.lit(1))),
+        lambda i: _luhn_term(digits.substr(i, F.lit(1)).cast("int"), F.pmod(n - i, F.lit(2)) == 1),
+    )
+    total = F.aggregate(terms, F.lit(0), lambda acc, x: acc + x)
+    return (n >= 13) & (n <= 19) & (F.pmod(total, F.lit(10)) == 0)
+
+
+def _luhn_term(d: Column, doubled: Column) -> Column:
+    return F.when(doubled, F.when(d * 2 > 9, d * 2 - 9).otherwise(d * 2)).otherwise(d)
+
+
+def looks_like_card(text: Column) -> Column:
+    candidates = F.regexp_extract_all(text, F.lit(CARD_CANDIDATE), F.lit(0))
+    return F.exists(candidates, lambda c: luhn_ok(F.regexp_replace(c, r"\D", "")))
+
+
+def _behavioral_pii(col: Column, dtype: DataType) -> Column:
+    text = col.cast("string")
+    found = looks_like_card(text)
+    for name in ("email", "phone", "mac"):
+        found = found | text.rlike(PATTERNS[name][0])
+    return F.coalesce(found, F.lit(False))
+
+
+def row_checks(rubric: Rubric, present: set[str]) -> list[RowCheck]:
+    """The row-level invariants of every rubric column present in the output."""
+    checks: list[RowCheck] = []
+    for spec in rubric.columns:
+        if spec.name not in present or spec.dropped:
+            continue
+        p, t, name = spec.params, spec.treatment, spec.name
+        if t == "hmac":
+            checks.append(
+                RowCheck(
+                    "64 lowercase hex",
+                    name,
+                    "direct_not_digest",
+                    lambda c, d: _bad(c, c.cast("string").rlike(HEX64)),
+                )
+            )
+        elif t == "token":
+            rx = _token_regex(p)
+            checks.append(
+                RowCheck(
+                    f"{p['format']} token format",
+                    name,
+                    "token_format",
+                    lambda c, d, rx=rx: _bad(c, c.cast("string").rlike(rx)),
+                )
+            )
+        elif t == "gps_grid":
+            step = f"{10 ** -p['precision']:.{p['precision']}f}"
+            checks.append(
+                RowCheck(
+                    f"on the {step} degree grid",
+                    name,
+                    "gps_precision",
+                    lambda c, d, s=step: _bad(c, _on_grid(to_decimal(c, d), s)),
+                )
+            )
+        elif t == "age_bin":
+            w = p["width"]
+            checks.append(
+                RowCheck(
+                    f"multiple of {w}",
+                    name,
+                    "age_not_binned",
+                    lambda c, d, w=w: _bad(c, F.pmod(to_integer(c, d), F.lit(w)) == 0),
+                )
+            )
+        elif t == "band":
+            w = str(p["width"])
+            checks.append(
+                RowCheck(
+                    f"multiple of {w}",
+                    name,
+                    "band_not_binned",
+                    lambda c, d, w=w: _bad(c, _on_grid(to_decimal(c, d), w)),
+                )
+            )
+        elif t == "hour":
+            checks.append(
+                RowCheck(
+                    "on the hour, UTC", name, "timestamp_not_utc_hour", lambda c, d: _bad(c, _hour_ok(c, d))
+                )
+            )
+        elif t == "city_state":
+            checks.append(
+                RowCheck(
+                    "'City, ST' without digits",
+                    name,
+                    "address_not_generalized",
+                    lambda c, d: _bad(c, c.cast("string").rlike(CITY_STATE)),
+                )
+            )
+        elif t == "redact":
+            dets, serial = p["detectors"], p["serial_pattern"]
+            checks.append(
+                RowCheck(
+                    "no detector fires",
+                    name,
+                    "free_text_pii",
+                    lambda c, d, a=dets, s=serial: _bad(c, ~any_detected(c.cast("string"), a, s)),
+                )
+            )
+        elif t == "keep":
+            checks.append(
+                RowCheck(
+                    "no email/phone/MAC/card", name, "behavioral_pii", lambda c, d: _behavioral_pii(c, d)
+                )
+            )
+    return checks
+
+
+# ---------------------------------------------------------------- the report
+
+
+@dataclass
+class Report:
+    results: list[Result]
+    rubric: dict
+    output: str
+    options: dict
+
+    @property
+    def failed(self) -> list[Result]:
+        return [r for r in self.results if not r.passed]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failed
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.passed else 1
+
+    def by_reason(self) -> dict[str, list[Result]]:
+        groups: dict[str, list[Result]] = {}
+        for r in sorted(self.results, key=lambda r: (r.passed, r.reason, r.column, r.check)):
+            groups.setdefault(r.reason, []).append(r)
+        return groups
+
+    def to_dict(self) -> dict:
+        return {
+            "verdict": "pass" if self.passed else "fail",
+            "exit_code": self.exit_code,
+            "output": self.output,
+            "rubric": self.rubric,
+            "options": self.options,
+            "checks": len(self.results),
+            "violated": len(self.failed),
+            "failed_reasons": sorted({r.reason for r in self.failed}),
+            "by_reason": {
+                reason: {
+                    "meaning": REASON_CODES.get(reason, reason),
+                    "results": [asdict(r) for r in results],
+                }
+                for reason, results in self.by_reason().items()
+            },
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2) + "\n"
+
+    def table(self) -> str:
+        widths = (40, 22, 11, 6)
+        lines = [
+            f"verify {self.output}  (rubric {self.rubric['version']}, "
+            f"sha256 {self.rubric['sha256'][:12]}...)",
+            f"{'check':<{widths[0]}} {'column':<{widths[1]}} {'violations':>{widths[2]}}  status",
+        ]
+        for reason, results in self.by_reason().items():
+            lines.append(f"[{reason}] {REASON_CODES.get(reason, '')}")
+            for r in results:
+                status = "ok" if r.passed else "FAIL"
+                lines.append(
+                    f"  {r.check[: widths[0] - 2]:<{widths[0] - 2}} {r.column[: widths[1]]:<{widths[1]}}"
+                    f" {r.count:>{widths[2]}}  {status}"
+                )
+                if not r.passed:
+                    lines.append(textwrap.indent(textwrap.fill(r.message, 92), "      "))
+        verdict = "PASS" if self.passed else "FAIL"
+        lines.append(
+            f"{verdict}: {len(self.results) - len(self.failed)} of {len(self.results)} checks hold"
+            + (f"; violated: {', '.join(sorted({r.reason for r in self.failed}))}" if self.failed else "")
+        )
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- backend helpers
+
+
+def _is_local(path: str) -> bool:
+    return not (urlparse(path).scheme and "://" in path) and not path.startswith("file:")
+
+
+def _require(store: Storage, label: str, path: str) -> None:
+    ok = os.path.exists(path) if _is_local(path) else store.exists(path)
+    if not ok:
+        raise VerifyError(f"{label} {path} does not exist; check the path and retry.")
+
+
+def _read_output(spark: SparkSession, store: Storage, path: str, fmt: str | None) -> DataFrame:
+    files = store.data_files(path)
+    if not files:
+        raise VerifyError(f"--output {path} holds no data files; point it at the job's output.")
+    if fmt is None:
+        fmt = "csv" if all(f.endswith(".csv") or ".csv." in f for f in files) else "parquet"
+    try:
+        if fmt == "csv":
+            return read_input(spark, path, "csv").drop("_corrupt_record")
+        return spark.read.parquet(path)
+    except AnalysisException:
+        raise VerifyError(f"--output {path} cannot be read as {fmt}.") from None
+    except Exception as exc:  # PiiMaskError from read_input
+        raise VerifyError(f"--output {path} cannot be read as {fmt} ({type(exc).__name__}).") from None
+
+
+def _latest_audit(store: Storage, output: str) -> dict | None:
+    folder = posixpath.join(output, AUDIT_DIR)
+    records = []
+    for name in store.list(folder):
+        if name.endswith(".json") and not name.startswith("."):
+            try:
+                records.append(json.loads(store.read_text(posixpath.join(folder, name))))
+            except (json.JSONDecodeError, ValueError):
+                continue
+    if not records:
+        return None
+    return max(records, key=lambda r: (str(r.get("ended_at", "")), str(r.get("run_id", ""))))
+
+
+def _result(check: str, column: str, reason: str, count: int, message: str) -> Result:
+    return Result(check, column, reason, count == 0, int(count), message)
+
+
+def _cells(df: DataFrame, columns: list[str], key: str = "value") -> DataFrame:
+    """(_row, column, value) for every non-null cell of ``columns`` (values cast to string)."""
+    arr = F.array(*[F.struct(F.lit(c).alias("column"), _q(c).cast("string").alias(key)) for c in columns])
+    return (
+        df.select("_row", F.explode(arr).alias("cell"))
+        .select("_row", "cell.column", f"cell.{key}")
+        .where(F.col(key).isNotNull())
+    )
+
+
+def _normalized_words(text: Column) -> Column:
+    return F.trim(F.regexp_replace(F.lower(text), r"[^\p{L}\p{N}]+", " "))
+
+
+def _ngrams(text: Column, max_words: int) -> Column:
+    words = F.split(_normalized_words(text), " ")
+    n = F.size(words)
+    grams = [
+        F.transform(
+            F.sequence(F.lit(1), F.greatest(n - k + 1, F.lit(1))),
+            lambda i, k=k: F.array_join(F.slice(words, i, k), " "),
+        )
+        for k in range(1, max_words + 1)
+    ]
+    return F.array_distinct(F.concat(*grams))
+
+
+# ---------------------------------------------------------------- the checks
+
+
+class _Verifier:
+    def __init__(
+        self, spark, rubric, rubric_path, output, raw, raw_format, quarantine, keyring_ref, substring_budget
+    ):
+        self.spark, self.rubric, self.rubric_path = spark, rubric, rubric_path
+        self.output_path, self.raw_path, self.raw_format = output, raw, raw_format
+        self.quarantine_path, self.keyring_ref = quarantine, keyring_ref
+        self.substring_budget = substring_budget
+        self.store = Storage(spark)
+        self.results: list[Result] = []
+        self.persisted: list[DataFrame] = []
+        # join-based checks: (reason, check, columns, message(column, n), frame of _row, column)
+        self.findings: list[tuple[str, str, list[str], Callable[[str, int], str], DataFrame]] = []
+
+    def add(self, *results: Result) -> None:
+        self.results.extend(results)
+
+    def keep(self, df: DataFrame) -> DataFrame:
+        df = df.persist(StorageLevel.MEMORY_AND_DISK)
+        self.persisted.append(df)
+        return df
+
+    # -- output alone
+
+    def columns(self, out_cols: list[str], audit: dict | None, raw_cols: list[str] | None) -> None:
+        rubric = self.rubric
+        expected = list(rubric.output_columns)
+        allowed = set(expected)
+        extra = [c for c in out_cols if c not in allowed]
+        must = []
+        absent_ok = set((audit or {}).get("absent_optional") or [])
+        for spec in rubric.columns:
+            if spec.dropped:
+                continue
+            if raw_cols is not None:
+                needed = spec.name in raw_cols or not spec.optional
+            elif audit is not None and "absent_optional" in audit:
+                needed = spec.name not in absent_ok
+            else:
+                needed = not spec.optional
+            if needed:
+                must.append(spec.name)
+        missing = [c for c in must if c not in out_cols]
+        self.add(
+            _result(
+                "only rubric output columns",
+                ", ".join(extra) or "*",
+                "unexpected_column",
+                len(extra),
+                f"{len(extra)} output column(s) not in the rubric's output: {', '.join(extra)}. "
+                "A raw column slipped through or the rubric is out of date.",
+            )
+        )
+        self.add(
+            _result(
+                "every rubric output column",
+                ", ".join(missing) or "*",
+                "missing_column",
+                len(missing),
+                f"{len(missing)} rubric output column(s) missing from the output: {', '.join(missing)}.",
+            )
+        )
+        if raw_cols is not None:  # the job keeps the input's column order
+            ordered = [c for c in out_cols if c in raw_cols]
+            self.add(
+                _result(
+                    "input column order",
+                    "*",
+                    "column_order",
+                    int(ordered != [c for c in raw_cols if c in ordered]),
+                    "output columns are not in the input's order; downstream schemas change.",
+                )
+            )
+
+    def row_pass(self, out: DataFrame, dtypes: dict, token_cols: list[str]) -> dict:
+        """One aggregation over the output: every row check, row count, nulls, distinct tokens."""
+        checks = row_checks(self.rubric, set(out.columns))
+        aggs = [F.count(F.lit(1)).alias("_rows")]
+        for i, chk in enumerate(checks):
+            cond = chk.violated(_q(chk.column), dtypes[chk.column])
+            aggs.append(F.sum(F.when(cond, 1).otherwise(0)).alias(f"_c{i}"))
+        data_cols = [c for c in out.columns if c != "_row"]
+        for i, c in enumerate(data_cols):
+            aggs.append(F.sum(F.when(_q(c).isNull(), 1).otherwise(0)).alias(f"_n{i}"))
+        for i, c in enumerate(token_cols):
+            aggs.append(F.countDistinct(_q(c).cast("string")).alias(f"_t{i}"))
+        row = out.agg(*aggs).collect()[0]
+        for i, chk in enumerate(checks):
+            n = int(row[f"_c{i}"] or 0)
+            self.add(
+                _result(
+                    chk.check,
+                    chk.column,
+                    chk.reason,
+                    n,
+                    f"{n} row(s) of {chk.column} violate '{chk.check}' ({REASON_CODES[chk.reason]}).",
+                )
+            )
+        return {
+            "rows": int(row["_rows"]),
+            "nulls": {c: int(row[f"_n{i}"] or 0) for i, c in enumerate(data_cols)},
+            "distinct_tokens": {c: int(row[f"_t{i}"] or 0) for i, c in enumerate(token_cols)},
+        }
+
+    def audit(self, audit: dict | None, out_rows: int) -> None:
+        if audit is None:
+            self.add(
+                _result(
+                    "_audit record exists",
+                    "*",
+                    "audit_missing",
+                    1,
+                    f"no audit record under {AUDIT_DIR}/ of the output; every run writes one.",
+                )
+            )
+            return
+        self.add(_result("_audit record exists", "*", "audit_missing", 0, ""))
+        sha = (audit.get("rubric") or {}).get("sha256")
+        self.add(
+            _result(
+                "audit names this rubric's sha256",
+                "*",
+                "audit_rubric",
+                int(sha != self.rubric.sha256),
+                "the newest audit record names a different rubric sha256 than the rubric given; the "
+                "output was masked with another rubric version.",
+            )
+        )
+        c = audit.get("counts") or {}
+        try:
+            rin, rout = int(c["rows_in"]), int(c["rows_out"])
+            rq, rs = int(c["rows_quarantined"]), int(c.get("rows_suppressed", 0))
+        except (KeyError, TypeError, ValueError):
+            self.add(
+                _result(
+                    "audit counts present",
+                    "*",
+                    "audit_counts",
+                    1,
+                    "the audit record lacks rows_in/rows_out/rows_quarantined.",
+                )
+            )
+            return
+        self.add(
+            _result(
+                "in = out + quarantined + suppressed",
+                "*",
+                "audit_counts",
+                abs(rin - rout - rq - rs),
+                f"audit counts do not add up: in {rin}, out {rout}, quarantined {rq}, suppressed {rs}.",
+            )
+        )
+        self.add(
+            _result(
+                "audit rows_out = output rows",
+                "*",
+                "audit_counts",
+                abs(rout - out_rows),
+                f"the audit says {rout} rows out but the output holds {out_rows}.",
+            )
+        )
+        self.add(
+            _result(
+                "audit outcome succeeded",
+                "*",
+                "audit_counts",
+                int(audit.get("outcome") != "succeeded"),
+                "the newest audit record's outcome is not 'succeeded'.",
+            )
+        )
+
+    # -- with the raw input
+
+    def raw_pass(self, raw: DataFrame, token_cols: list[str], common: list[str]) -> dict:
+        valid = F.size(F.col(Q_REASONS)) == 0
+        aggs = [
+            F.count(F.lit(1)).alias("_rows"),
+            F.sum(F.when(valid, 1).otherwise(0)).alias("_valid"),
+            F.collect_set(F.when(valid, F.col(WINDOW))).alias("_windows"),
+        ]
+        for i, c in enumerate(common):
+            aggs.append(F.sum(F.when(valid & _q(c).isNull(), 1).otherwise(0)).alias(f"_n{i}"))
+        for i, c in enumerate(token_cols):
+            aggs.append(F.countDistinct(F.when(valid, _q(c).cast("string"))).alias(f"_t{i}"))
+        row = raw.agg(*aggs).collect()[0]
+        return {
+            "rows": int(row["_rows"]),
+            "valid": int(row["_valid"] or 0),
+            "windows": sorted(w for w in row["_windows"] if w),
+            "nulls": {c: int(row[f"_n{i}"] or 0) for i, c in enumerate(common)},
+            "distinct": {c: int(row[f"_t{i}"] or 0) for i, c in enumerate(token_cols)},
+        }
+
+    def reconcile(self, raw_stats: dict, out_rows: int, audit: dict | None) -> int:
+        counts = (audit or {}).get("counts") or {}
+        suppressed = int(counts.get("rows_suppressed") or 0)
+        q_rows = None
+        q_note = "the audit's rows_quarantined"
+        if self.quarantine_path:
+            run_id = (audit or {}).get("run_id")
+            part = posixpath.join(self.quarantine_path, f"run_id={run_id}")
+            if run_id is None or not self.store.exists(part):
+                self.add(
+                    _result(
+                        "quarantine partition exists",
+                        "*",
+                        "rows_unreconciled",
+                        1,
+                        "the quarantine partition of the audited run is missing under --quarantine.",
+                    )
+                )
+            else:
+                files = self.store.data_files(part)
+                q_rows = self.spark.read.parquet(part).count() if files else 0
+                q_note = "the quarantine partition's rows"
+                self.add(
+                    _result(
+                        "quarantine rows = audit",
+                        "*",
+                        "rows_unreconciled",
+                        abs(q_rows - int(counts.get("rows_quarantined") or 0)),
+                        f"the quarantine partition holds {q_rows} rows; the audit says "
+                        f"{counts.get('rows_quarantined')}.",
+                    )
+                )
+        if q_rows is None:
+            q_rows = int(counts.get("rows_quarantined") or 0)
+        raw_rows = raw_stats["rows"]
+        self.add(
+            _result(
+                "raw = out + quarantined + suppressed",
+                "*",
+                "rows_unreconciled",
+                abs(raw_rows - out_rows - q_rows - suppressed),
+                f"raw input has {raw_rows} rows; output {out_rows} + quarantined {q_rows} ({q_note}) "
+                f"+ suppressed {suppressed} = {out_rows + q_rows + suppressed}.",
+            )
+        )
+        if audit is not None and "rows_in" in counts:
+            self.add(
+                _result(
+                    "raw rows = audit rows_in",
+                    "*",
+                    "rows_unreconciled",
+                    abs(raw_rows - int(counts["rows_in"])),
+                    f"raw input has {raw_rows} rows; the audit says {counts['rows_in']} rows in.",
+                )
+            )
+        invalid = raw_rows - raw_stats["valid"]
+        self.add(
+            _result(
+                "rows failing validation = quarantined",
+                "*",
+                "rows_unreconciled",
+                abs(invalid - q_rows),
+                f"{invalid} raw rows fail the rubric's validation; {q_rows} were quarantined.",
+            )
+        )
+        return suppressed
+
+    def nulls(self, raw_stats: dict, out_stats: dict, common: list[str]) -> None:
+        for c in common:
+            n = max(0, out_stats["nulls"].get(c, 0) - raw_stats["nulls"][c])
+            self.add(
+                _result(
+                    "no null where input had a value",
+                    c,
+                    "null_introduced",
+                    n,
+                    f"{c} has {n} more null(s) in the output than in the input's valid rows.",
+                )
+            )
+
+    def behavioral(self, raw_valid: DataFrame, out: DataFrame, cols: list[str], suppressed: int):
+        if not cols:
+            return
+        sel = [_q(c).cast("string").alias(c) for c in cols]
+        both = raw_valid.select(*sel, F.lit(1).alias("_d")).unionByName(
+            out.select(*sel, F.lit(-1).alias("_d"))
+        )
+        diff = both.groupBy(*cols).agg(F.sum("_d").alias("_d"))
+        row = diff.agg(
+            F.sum(F.when(F.col("_d") > 0, F.col("_d")).otherwise(0)).alias("missing"),
+            F.sum(F.when(F.col("_d") < 0, -F.col("_d")).otherwise(0)).alias("extra"),
+        ).collect()[0]
+        missing, extra = int(row["missing"] or 0), int(row["extra"] or 0)
+        n = extra + max(0, missing - suppressed)
+        self.add(
+            _result(
+                "behavioral tuples equal the input's",
+                f"({len(cols)} behavioral)",
+                "behavioral_changed",
+                n,
+                f"{extra} output row(s) carry behavioral values found in no valid input row and "
+                f"{missing} input row(s) have no output row with their behavioral values "
+                f"({suppressed} suppressed); columns compared: {', '.join(cols)}.",
+            )
+        )
+
+    def leaks(
+        self, raw: DataFrame, out: DataFrame, ident: list[str], out_rows: int, max_needles: int
+    ) -> None:
+        """Whole-cell equality join for every column; substring scan for free-text columns."""
+        data_cols = [c for c in out.columns if c != "_row"]
+        needles = None
+        for c in ident:
+            part = raw.select(F.lit(c).alias("src"), F.trim(_q(c).cast("string")).alias("raw")).where(
+                F.col("raw").isNotNull() & (F.length("raw") > 0)
+            )
+            needles = part if needles is None else needles.unionByName(part)
+        if needles is None:
+            return
+        # no distinct(): duplicates only repeat a (_row, column) finding, counted once
+        needles = needles.select("src", F.lower("raw").alias("key"), F.length("raw").alias("len"))
+        cells = _cells(out, data_cols).select("_row", "column", F.lower(F.trim("value")).alias("key"))
+        equal = (
+            cells.join(needles, on="key")
+            .where((F.col("len") >= MIN_LEAK_CHARS) | (F.col("column") == F.col("src")))
+            .select("_row", "column")
+        )
+        texts = [
+            c for c in data_cols if c in self.rubric.names and self.rubric.column(c).treatment == "redact"
+        ]
+        found = equal
+        mode = "no free-text column"
+        if texts:
+            long_needles = (
+                needles.where(F.col("len") >= MIN_LEAK_CHARS).select(F.col("key").alias("needle")).distinct()
+            )
+            text_cells = _cells(out, texts).select("_row", "column", F.lower("value").alias("text"))
+            # an upper bound of the work without a counting job: every raw cell a needle
+            if max_needles * out_rows * len(texts) <= self.substring_budget:
+                mode = "substring (broadcast contains join)"
+                sub = text_cells.join(
+                    F.broadcast(long_needles), F.col("text").contains(F.col("needle"))
+                ).select("_row", "column")
+            else:
+                mode = "word n-gram equality join"
+                norm = (
+                    long_needles.select(_normalized_words(F.col("needle")).alias("gram"))
+                    .where(F.length("gram") > 0)
+                    .distinct()
+                )
+                grams = F.explode(_ngrams(F.col("text"), MAX_NGRAM_WORDS)).alias("gram")
+                sub = (
+                    text_cells.select("_row", "column", grams).join(norm, on="gram").select("_row", "column")
+                )
+            found = found.unionByName(sub)
+        sources = ", ".join(ident)
+        self.find(
+            "raw_value_leak",
+            "no raw identifier value",
+            data_cols,
+            lambda c, n: (
+                f"{n} row(s) of {c} hold a raw value of a direct/quasi column "
+                f"({sources}); free text scanned by {mode}."
+            ),
+            found,
+        )
+
+    def unkeyed(self, raw: DataFrame, out: DataFrame, direct: list[str]) -> None:
+        if not direct:
+            return
+        parts = []
+        for c in direct:
+            v = _q(c).cast("string")
+            for variant in (v, F.lower(F.trim(v))):
+                parts.append(
+                    raw.select(
+                        F.lit(c).alias("column"),
+                        F.explode(F.array(*[fn(variant) for fn in UNSALTED.values()])).alias("digest"),
+                    )
+                )
+        digests = parts[0]
+        for p in parts[1:]:
+            digests = digests.unionByName(p)
+        digests = digests.where(F.col("digest").isNotNull())
+        cells = _cells(out, direct).select("_row", "column", F.lower("value").alias("digest"))
+        self.find(
+            "unkeyed_hash",
+            "digest is keyed",
+            direct,
+            lambda c, n: (
+                f"{n} row(s) of {c} equal an unsalted SHA-256, SHA-1 or MD5 of a raw "
+                f"{c} value: the hash is not keyed."
+            ),
+            cells.join(digests, on=["column", "digest"], how="left_semi"),
+        )
+
+    def token_counts(self, raw_stats: dict, out_stats: dict, token_cols: list[str]) -> None:
+        # No row key survives masking, so a raw value cannot be paired with its token row by
+        # row: compare, per column, distinct raw values (valid rows) with distinct tokens.
+        for c in token_cols:
+            r, t = raw_stats["distinct"][c], out_stats["distinct_tokens"][c]
+            self.add(
+                _result(
+                    "one token per raw value",
+                    c,
+                    "token_collision",
+                    max(0, r - t),
+                    f"{c}: {r} distinct raw values but {t} distinct tokens: {r - t} token(s) "
+                    "shared by several raw values.",
+                )
+            )
+            self.add(
+                _result(
+                    "one raw value per token",
+                    c,
+                    "token_split",
+                    max(0, t - r),
+                    f"{c}: {t} distinct tokens for {r} distinct raw values: some raw value has "
+                    "several tokens.",
+                )
+            )
+
+    # -- with the keyring
+
+    def keyed(self, raw_valid: DataFrame, out: DataFrame, dtypes: dict, keyring, windows: list[str]) -> None:
+        rubric = self.rubric
+        direct = [
+            s.name
+            for s in rubric.with_treatment("hmac")
+            if s.name in out.columns and s.name in raw_valid.columns
+        ]
+        tokens = [
+            s for s in rubric.with_treatment("token") if s.name in out.columns and s.name in raw_valid.columns
+        ]
+        missing = [w for w in windows if w not in keyring.direct]
+        self.add(
+            _result(
+                "keyring has every window",
+                "*",
+                "keyring_window_missing",
+                len(missing),
+                f"the keyring lacks {len(missing)} window(s) that valid input rows fall in "
+                f"({', '.join(missing)}); their digests cannot be recomputed.",
+            )
+        )
+        joined = raw_valid.join(F.broadcast(keys_frame(self.spark, keyring)), on=WINDOW, how="left")
+        event = rubric.event_time_column
+        if direct:
+            has_window = event in out.columns and rubric.column(event).treatment in ("hour", "keep")
+            wcols = [WINDOW] if has_window else []
+            expected = None
+            for c in direct:
+                part = joined.select(
+                    F.lit(c).alias("column"),
+                    *wcols,
+                    hmac_sha256_hex(_q(c).cast("string"), F.col("_d_ipad"), F.col("_d_opad")).alias("digest"),
+                ).where(F.col("digest").isNotNull())
+                expected = part if expected is None else expected.unionByName(part)
+            shown = out
+            if has_window:
+                seconds = epoch_seconds(_q(event), dtypes[event])
+                shown = out.withColumn(WINDOW, window_id_expr(seconds, rubric.rotation))
+            arr = F.array(
+                *[F.struct(F.lit(c).alias("column"), _q(c).cast("string").alias("digest")) for c in direct]
+            )
+            cells = (
+                shown.select("_row", *wcols, F.explode(arr).alias("cell"))
+                .select("_row", *wcols, "cell.column", "cell.digest")
+                .where(F.col("digest").isNotNull())
+            )
+            scope = "its row's window" if has_window else "any window (event time not in output)"
+            self.find(
+                "digest_mismatch",
+                "digest = HMAC with its window's key",
+                direct,
+                lambda c, n: f"{n} row(s) of {c} carry a digest not made with the key of {scope}.",
+                cells.join(expected, on=["column", *wcols, "digest"], how="left_anti"),
+            )
+        if tokens:
+            expected = None
+            for spec in tokens:
+                part = joined.where(_q(spec.name).isNotNull()).select(
+                    F.lit(spec.name).alias("column"),
+                    token(_q(spec.name), spec.params, F.col("_t_ipad"), F.col("_t_opad")).alias("token"),
+                )
+                expected = part if expected is None else expected.unionByName(part)
+            names = [t.name for t in tokens]
+            cells = _cells(out, names, key="token")
+            self.find(
+                "token_mismatch",
+                "tokens = token key's tokens",
+                names,
+                lambda c, n: f"{n} row(s) of {c} carry a token that the token key gives no raw {c} value.",
+                cells.join(expected, on=["column", "token"], how="left_anti"),
+            )
+
+    def find(
+        self,
+        reason: str,
+        check: str,
+        columns: list[str],
+        message: Callable[[str, int], str],
+        frame: DataFrame,
+    ) -> None:
+        """Declare a join-based check; all are counted together by ``flush`` in one job."""
+        self.findings.append((reason, check, columns, message, frame))
+
+    def flush(self) -> None:
+        if not self.findings:
+            return
+        frames = [
+            f.select(F.lit(i).alias("_f"), "column", "_row")
+            for i, (_, _, _, _, f) in enumerate(self.findings)
+        ]
+        union = frames[0]
+        for f in frames[1:]:
+            union = union.unionByName(f)
+        counts = {
+            (row["_f"], row["column"]): int(row["n"])
+            for row in union.groupBy("_f", "column").agg(F.countDistinct("_row").alias("n")).collect()
+        }
+        for i, (reason, check, columns, message, _) in enumerate(self.findings):
+            for c in columns:
+                n = counts.get((i, c), 0)
+                self.add(_result(check, c, reason, n, message(c, n)))
+        self.findings = []
+
+    def cleanup(self) -> None:
+        for df in self.persisted:
+            df.unpersist()
+
+
+def verify(
+    spark: SparkSession,
+    rubric: str | Rubric,
+    output: str,
+    raw: str | None = None,
+    raw_format: str = "csv",
+    quarantine: str | None = None,
+    keyring: str | None = None,
+    substring_budget: int = SUBSTRING_BUDGET,
+) -> Report:
+    """Check ``output`` against the rubric (and the raw input and keyring when given)."""
+    if isinstance(rubric, Rubric):
+        spec, rubric_path = rubric, rubric.source
+    else:
+        rubric_path = str(rubric)
+        try:
+            spec = load_rubric(rubric)
+        except RubricError as exc:
+            raise VerifyError(f"cannot verify: {exc}") from None
+    if keyring and not raw:
+        raise VerifyError("--keyring needs --raw: digests are recomputed from the raw values.")
+    ring = None
+    if keyring:
+        from . import keyring as keyring_mod
+
+        try:
+            ring = keyring_mod.load(keyring)
+            ring.check_rotation(spec.rotation)
+        except keyring_mod.KeyringError as exc:
+            raise VerifyError(f"cannot verify: {exc}") from None
+    if raw_format not in ("csv", "parquet", "json"):
+        raise VerifyError(f"--raw-format must be csv, parquet or json; found {raw_format!r}.")
+    v = _Verifier(spark, spec, rubric_path, output, raw, raw_format, quarantine, keyring, substring_budget)
+    store = v.store
+    _require(store, "--output", output)
+    if raw:
+        _require(store, "--raw", raw)
+    if quarantine:
+        _require(store, "--quarantine", quarantine)
+    audit = _latest_audit(store, output)
+    fmt = ((audit or {}).get("output") or {}).get("format")
+    out = v.keep(
+        _read_output(spark, store, output, fmt if fmt in ("csv", "parquet") else None).withColumn(
+            "_row", F.monotonically_increasing_id()
+        )
+    )
+    out_cols = [c for c in out.columns if c != "_row"]
+    dtypes = {f.name: f.dataType for f in out.schema.fields}
+    try:
+        raw_df = None
+        if raw:
+            try:
+                raw_df = read_input(spark, raw, raw_format)
+            except Exception as exc:  # only our own messages are echoed: they hold no value
+                why = str(exc) if hasattr(exc, "exit_code") else type(exc).__name__
+                raise VerifyError(f"--raw {raw} cannot be read as {raw_format}: {why}") from None
+            if spec.event_time_column not in raw_df.columns:
+                raise VerifyError(
+                    f"--raw {raw} lacks the event-time column "
+                    f"{spec.event_time_column}; is it the job's input?"
+                )
+        raw_cols = [c for c in raw_df.columns if c != "_corrupt_record"] if raw_df else None
+        v.columns(out_cols, audit, raw_cols)
+        token_cols = [
+            s.name
+            for s in spec.with_treatment("token")
+            if s.name in out_cols and (raw_cols is None or s.name in raw_cols)
+        ]
+        out_stats = v.row_pass(out, dtypes, token_cols)
+        v.audit(audit, out_stats["rows"])
+        if raw_df is not None:
+            annotated = v.keep(annotate(raw_df, spec))
+            raw_valid = annotated.where(F.size(F.col(Q_REASONS)) == 0)
+            common = [c for c in out_cols if c in raw_cols and c in spec.output_columns]
+            raw_stats = v.raw_pass(annotated, token_cols, common)
+            suppressed = v.reconcile(raw_stats, out_stats["rows"], audit)
+            v.nulls(raw_stats, out_stats, common)
+            behavioral = [c for c in common if spec.column(c).treatment == "keep"]
+            v.behavioral(raw_valid, out, behavioral, suppressed)
+            ident = [s.name for s in spec.columns if s.bucket in ("direct", "quasi") and s.name in raw_cols]
+            v.leaks(annotated, out, ident, out_stats["rows"], raw_stats["rows"] * len(ident))
+            direct = [c for c in common if spec.column(c).treatment == "hmac"]
+            v.unkeyed(annotated, out, direct)
+            v.token_counts(raw_stats, out_stats, token_cols)
+            if ring is not None:
+                v.keyed(raw_valid, out, dtypes, ring, raw_stats["windows"])
+            v.flush()
+    finally:
+        v.cleanup()
+    return Report(
+        results=v.results,
+        rubric={"path": rubric_path, "version": spec.version, "sha256": spec.sha256},
+        output=output,
+        options={"raw": bool(raw), "quarantine": bool(quarantine), "keyring": bool(keyring)},
+    )
