@@ -27,7 +27,7 @@ def _jvm_peak_mib(spark) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("kind", choices=["generate", "identity", "mask", "udf", "verify"])
+    p.add_argument("kind", choices=["generate", "identity", "mask", "mask-notext", "udf", "verify"])
     p.add_argument("--input", required=True)
     p.add_argument("--work", required=True)
     p.add_argument("--keyring", required=True)
@@ -50,6 +50,33 @@ def main(argv: list[str] | None = None) -> int:
         write(generate(spark, args.rows, seed=args.seed, malformed_rate=0.001), args.input, "parquet")
     elif args.kind == "identity":
         spark.read.parquet(args.input).write.mode("overwrite").parquet(str(out))
+    elif args.kind == "mask-notext":  # the same job with free-text columns dropped: where the time goes
+        import yaml
+
+        from piimask.job import RunOptions, run
+
+        doc = yaml.safe_load((ROOT / "rubric.yaml").read_text())
+        for col in doc["columns"]:
+            if col.get("treatment") == "redact":
+                col["treatment"] = "drop"
+                col.pop("params", None)
+        variant = work / "rubric-notext.yaml"
+        work.mkdir(parents=True, exist_ok=True)
+        variant.write_text(yaml.safe_dump(doc, sort_keys=False))
+        start = time.perf_counter()
+        record = run(
+            spark,
+            RunOptions(
+                rubric=str(variant),
+                input=args.input,
+                output=str(out),
+                quarantine=str(work / "raw" / "quarantine-notext"),
+                vault=str(work / "raw" / f"vault-{time.time_ns()}"),
+                keyring=args.keyring,
+                input_format="parquet",
+            ),
+        )
+        extra["counts"] = record["counts"]
     elif args.kind == "mask":
         from piimask.job import RunOptions, run
 

@@ -22,7 +22,12 @@ COMMANDS = {
     "docs": ("piimask.rubric_md", "write rubric.md's column table from rubric.yaml"),
     "recipe": ("piimask.recipe", "print the DataBrew recipe generated from rubric.yaml"),
     "generate": ("piimask.generate", "generate synthetic tool telemetry"),
+    "redaction-report": ("piimask.redaction_report", "measure free-text redaction on labelled notes"),
+    "report": ("piimask.report", "write the re-identification risk report of an output (one HTML page)"),
     "deploy": ("piimask.deploy", "deploy the Glue job and DataBrew recipe with boto3"),
+    "erase": ("piimask.erase", "erase one person's rows from an output and the vault (GDPR Art. 17)"),
+    "detokenize": ("piimask.detokenize", "raw values for tokens through the vault (audited; needs --reason)"),
+    "retention": ("piimask.retention", "list (or --apply: remove) keys and output rows past retention"),
 }
 
 

@@ -66,7 +66,20 @@ COLUMNS = [
     "operator_notes",
 ]
 KEY_COLUMNS = ("event_id", "event_ts")  # never nulled by --null-rate
-ENTITY_TYPES = ("PERSON", "EMAIL", "PHONE", "ADDRESS", "SERIAL", "COORDINATES", "IP", "MAC")
+ENTITY_TYPES = (
+    "PERSON",
+    "EMAIL",
+    "PHONE",
+    "ADDRESS",
+    "SERIAL",
+    "COORDINATES",
+    "IP",
+    "MAC",
+    "CARD",
+    "SSN",
+    "URL",
+)
+TEMPLATE_SETS = ("dev", "heldout")
 FORMATS = ("csv", "parquet", "json")
 SINGLE_FILE_MAX_ROWS = 200_000
 JIT_FLAG = "-XX:-DontCompileHugeMethods"
@@ -303,6 +316,9 @@ SLOTS = {  # placeholder -> entity type; each is a column of the joined frame
     "coords": "COORDINATES",
     "ip": "IP",
     "device_mac": "MAC",
+    "card": "CARD",
+    "ssn": "SSN",
+    "url": "URL",
 }
 TEMPLATES = [
     "",
@@ -322,6 +338,28 @@ TEMPLATES = [
     "Customer {other_name} <{other_email}> asked about warranty, phone {other_phone}.",
     "Charged overnight, all good.",
     "Reminder for {op_name}: bring {tool_serial} to {job_site_address} on Monday, 7am.",
+    "Paid the deposit with card {card}; receipt to {op_email}.",
+    "HR form for {other_name}: SSN {ssn}, badge pending.",
+    "Profile of {other_name}: {url}",
+    "Remote session from {ip} opened by {op_name}, error E-204 cleared.",
+    "Tool DCD791 loaned to {other_name}; contact {other_phone}.",
+]
+# held out of development: the detectors were never tuned against these sentences
+HELDOUT_TEMPLATES = [
+    "Spoke w/ {other_name} re: overdue return, will follow up.",
+    "cc {other_email}; escalated by {op_name}",
+    "Customer paid by card, full number {card}, refund pending",
+    "Employee {other_name} ssn {ssn} needs a new badge",
+    "Dispatcher said call {other_phone} when {op_first} gets to {job_site_address}",
+    "Tool left in the truck at {coords}, owner {other_name}",
+    "Debug log uploaded to {url} from {ip}",
+    "Bluetooth pairing with {device_mac} failed twice; {other_first} will retry tomorrow.",
+    "Swap {tool_serial} for {serial2}, approved by {other_name}.",
+    "{other_name} called from {other_phone} about the missing charger.",
+    "Meet {other_first} at {job_site_address} before 8.",
+    "Please ask {other_name} to sign the E-204 form for model DCD791.",
+    "nothing to report",
+    "Thanks {other_first}! Blade changed, guard OK.",
 ]
 MAX_SLOTS = 3
 
@@ -341,10 +379,16 @@ def _split(template: str) -> tuple[list[str], list[str]]:
     return texts + [""] * pad, slots + [""] * pad
 
 
-def _notes(template: Column) -> tuple[Column, list[tuple[Column, Column, Column]]]:
+def _templates(templates: str) -> list[str]:
+    if templates not in TEMPLATE_SETS:
+        raise GenerateError(f"--templates must be one of {', '.join(TEMPLATE_SETS)}, got {templates!r}.")
+    return TEMPLATES if templates == "dev" else HELDOUT_TEMPLATES
+
+
+def _notes(template: Column, templates: str = "dev") -> tuple[Column, list[tuple[Column, Column, Column]]]:
     """(texts t0..t3, entity values e1..e3 with their types) for the chosen template: the note
     is t0 e1 t1 e2 t2 e3 t3, so each span's offsets are sums of the pieces' lengths."""
-    split = [_split(t) for t in TEMPLATES]
+    split = [_split(t) for t in _templates(templates)]
     k = template + 1
     texts = [F.element_at(F.array(*[F.lit(t[i]) for t, _ in split]), k) for i in range(MAX_SLOTS + 1)]
     names = [""] + list(SLOTS)
@@ -357,7 +401,44 @@ def _notes(template: Column) -> tuple[Column, list[tuple[Column, Column, Column]
     return texts, entities
 
 
-def _frame(spark: SparkSession, rows: int, seed: int, malformed_rate: float, null_rate: float) -> DataFrame:
+def _card(rng: random.Random) -> str:
+    """A Luhn-valid test card number (Visa, Mastercard, Amex or Discover) in a common layout."""
+    prefix, length = rng.choice([("4", 16), ("51", 16), ("55", 16), ("37", 15), ("6011", 16)])
+    digits = [int(c) for c in prefix] + [rng.randrange(10) for _ in range(length - len(prefix) - 1)]
+    total = sum(d if i % 2 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(reversed(digits)))
+    number = "".join(map(str, digits)) + str((10 - total % 10) % 10)
+    sep = rng.choice([" ", "-", ""])
+    groups = (4, 6, 5) if length == 15 else (4, 4, 4, 4)
+    parts, at = [], 0
+    for g in groups:
+        parts.append(number[at : at + g])
+        at += g
+    return sep.join(parts)
+
+
+def _ssn(rng: random.Random) -> str:
+    area = rng.choice([a for a in range(1, 900) if a != 666])
+    sep = rng.choice(["-", "-", " "])
+    return f"{area:03d}{sep}{rng.randint(1, 99):02d}{sep}{rng.randint(1, 9999):04d}"
+
+
+URL_FORMATS = [
+    ("https://www.linkedin.com/in/", ""),
+    ("https://github.com/", ""),
+    ("https://intranet.example.com/~", "/timesheet"),
+    ("https://crew.example.com/people/", "/shifts"),
+    ("https://portal.example.com/profile?user=", ""),
+]
+
+
+def _frame(
+    spark: SparkSession,
+    rows: int,
+    seed: int,
+    malformed_rate: float,
+    null_rate: float,
+    templates: str = "dev",
+) -> DataFrame:
     """The generated columns plus ``_spans`` (the notes' entity labels), in row-id order."""
     operators, tools, sites = _pools(seed, rows)
     n_ops, n_tools, n_sites = len(operators), len(tools), len(sites)
@@ -378,7 +459,7 @@ def _frame(spark: SparkSession, rows: int, seed: int, malformed_rate: float, nul
             F.when(_unit(seed, "tool:own") < 0.9, own_tool).otherwise(_pick(seed, "tool", n_tools)) + 1,
         ).alias("_tool"),
         F.when(_unit(seed, "site:home") >= 0.85, _pick(seed, "site", n_sites)).alias("_site_any"),
-        _pick(seed, "notes:template", len(TEMPLATES)).alias("_template"),
+        _pick(seed, "notes:template", len(_templates(templates))).alias("_template"),
         F.coalesce(bad, F.lit(-1)).alias("_bad"),
         local.alias("_local"),
         zone.alias("_zone"),
@@ -402,9 +483,30 @@ def _frame(spark: SparkSession, rows: int, seed: int, malformed_rate: float, nul
     serial2 = F.concat(
         F.lit("DW"), F.lpad(F.pmod(_hash(seed, "serial2"), F.lit(10**10)).cast("string"), 10, "0")
     )
-    df = df.select("*", lat.alias("lat"), lon.alias("lon"), ip.alias("ip"), serial2.alias("serial2"))
+    hextet = [F.lower(F.hex(_pick(seed, f"ip6:{i}", 65536))) for i in range(3)]
+    ip6 = F.concat_ws(":", F.lit("2001:db8"), hextet[0], hextet[1], F.lit(""), hextet[2])
+    ip = F.when(_unit(seed, "ip:v6") < 0.25, ip6).otherwise(ip)
+    extra = random.Random(seed * 7919 + 17)  # cards and SSNs: their own stream, pools unchanged
+    cards, ssns = [_card(extra) for _ in range(40)], [_ssn(extra) for _ in range(40)]
+    local_part = F.lower(F.substring_index(F.col("other_email"), "@", 1))
+    url_k = _pick(seed, "url", len(URL_FORMATS)) + 1
+    url = F.concat(
+        F.element_at(F.array(*[F.lit(a) for a, _ in URL_FORMATS]), url_k),
+        local_part,
+        F.element_at(F.array(*[F.lit(b) for _, b in URL_FORMATS]), url_k),
+    )
+    df = df.select(
+        "*",
+        lat.alias("lat"),
+        lon.alias("lon"),
+        ip.alias("ip"),
+        serial2.alias("serial2"),
+        _choice(seed, "card", cards).alias("card"),
+        _choice(seed, "ssn", ssns).alias("ssn"),
+        url.alias("url"),
+    )
     df = df.withColumn("coords", F.concat_ws(", ", _fixed("lat", 4), _fixed("lon", 4)))
-    texts, entities = _notes(F.col("_template"))
+    texts, entities = _notes(F.col("_template"), templates)
     df = df.select(
         "*",
         *[t.alias(f"_t{i}") for i, t in enumerate(texts)],
@@ -478,12 +580,19 @@ def _check(rows: int, malformed_rate: float, null_rate: float) -> None:
 
 
 def generate_with_labels(
-    spark: SparkSession, rows: int, seed: int = 7, malformed_rate: float = 0.0, null_rate: float = 0.0
+    spark: SparkSession,
+    rows: int,
+    seed: int = 7,
+    malformed_rate: float = 0.0,
+    null_rate: float = 0.0,
+    templates: str = "dev",
 ) -> tuple[DataFrame, DataFrame]:
     """(telemetry with COLUMNS, labels with row, start, end, type, text). Both are lazy and
-    deterministic, so each may be computed (and written) on its own."""
+    deterministic, so each may be computed (and written) on its own. ``templates`` picks the
+    notes' sentences: "dev" (the default) or "heldout" (never used to tune the detectors)."""
     _check(rows, malformed_rate, null_rate)
-    frame = _frame(spark, rows, seed, malformed_rate, null_rate)
+    _templates(templates)
+    frame = _frame(spark, rows, seed, malformed_rate, null_rate, templates)
     data = frame.select(*COLUMNS)
     labels = frame.select(F.col("event_id").alias("row"), F.inline("_spans"))
     return data, labels
@@ -564,6 +673,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--labels", help="also write the notes' entity labels (JSON lines) here")
     parser.add_argument(
+        "--templates",
+        choices=TEMPLATE_SETS,
+        default="dev",
+        help="note sentences: dev (default) or heldout (kept out of detector development)",
+    )
+    parser.add_argument(
         "--single-file",
         action="store_true",
         help=f"write one CSV file (and one labels file) from the driver; at most {SINGLE_FILE_MAX_ROWS} rows",
@@ -596,7 +711,9 @@ def main(args: argparse.Namespace) -> int:
             f" rows); drop it to let Spark write {args.rows} rows."
         )
     spark = _session()
-    data, labels = generate_with_labels(spark, args.rows, args.seed, args.malformed_rate, args.null_rate)
+    data, labels = generate_with_labels(
+        spark, args.rows, args.seed, args.malformed_rate, args.null_rate, getattr(args, "templates", "dev")
+    )
     try:
         write(data, args.output, args.format, args.single_file)
         if args.labels:

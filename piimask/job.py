@@ -20,15 +20,17 @@ from pyspark.sql.utils import AnalysisException
 
 from . import __version__
 from . import keyring as keyring_mod
+from . import privacy as privacy_mod
 from .audit import AUDIT_DIR, actor, audit_path, columns_by_bucket, log_record, new_run_id, utc_now
 from .classify import suggest_bucket
 from .errors import PiiMaskError
 from .hmac import pad_key
 from .keyring import Keyring
 from .parse import epoch_seconds
+from .review import check_reviewed
 from .rubric import Rubric, load_rubric
 from .storage import Storage, is_within, normalize
-from .treatments import RowContext, token, treat
+from .treatments import RowContext, prepare_redaction, token, treat
 from .validation import reason_codes, reasons_column
 from .windows import window_id_expr
 
@@ -183,6 +185,8 @@ def _context(df: DataFrame, rubric: Rubric) -> RowContext:
 
 def mask(keyed: DataFrame, rubric: Rubric, data_columns: list[str]) -> DataFrame:
     """Valid rows joined with their keys -> the masked output: input order, dropped columns gone."""
+    specs = [rubric.column(name) for name in data_columns]
+    keyed = prepare_redaction(keyed, specs, _context(keyed, rubric))
     ctx = _context(keyed, rubric)
     exprs: list[Column] = []
     for name in data_columns:
@@ -193,26 +197,33 @@ def mask(keyed: DataFrame, rubric: Rubric, data_columns: list[str]) -> DataFrame
 
 
 def vault_entries(keyed: DataFrame, rubric: Rubric) -> DataFrame | None:
-    """Distinct (column, token, value) for every quasi column treated with a token."""
+    """Distinct (column, token, value) for every quasi column treated with a token.
+
+    One scan for all token columns: their (column, value) cells are exploded, deduplicated (most
+    rows repeat a few thousand operators, sites and devices, so the aggregation shrinks the data
+    before any shuffle), and only then tokenized: one HMAC per distinct value, not per row.
+    """
     present = set(keyed.columns)
-    parts = []
-    for spec in rubric.with_treatment("token"):
-        if spec.name not in present:
-            continue
-        raw = F.col(f"`{spec.name}`")
-        parts.append(
-            keyed.where(raw.isNotNull()).select(
-                F.lit(spec.name).alias("column"),
-                token(raw, spec.params, F.col("_t_ipad"), F.col("_t_opad")).alias("token"),
-                raw.cast("string").alias("value"),
-            )
-        )
-    if not parts:
+    specs = [s for s in rubric.with_treatment("token") if s.name in present]
+    if not specs:
         return None
-    out = parts[0]
-    for p in parts[1:]:
-        out = out.unionByName(p)
-    return out.distinct()
+    cells = F.inline(
+        F.array(
+            *[
+                F.struct(F.lit(s.name).alias("column"), F.col(f"`{s.name}`").cast("string").alias("value"))
+                for s in specs
+            ]
+        )
+    )
+    distinct = (
+        keyed.select(cells, "_t_ipad", "_t_opad")
+        .where(F.col("value").isNotNull())
+        .groupBy("column", "value")
+        .agg(F.first("_t_ipad").alias("_t_ipad"), F.first("_t_opad").alias("_t_opad"))
+    )
+    value, ipad, opad = F.col("value"), F.col("_t_ipad"), F.col("_t_opad")
+    tok = F.coalesce(*[F.when(F.col("column") == s.name, token(value, s.params, ipad, opad)) for s in specs])
+    return distinct.select("column", tok.alias("token"), "value")
 
 
 # ---------------------------------------------------------------- the run
@@ -293,6 +304,7 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
     clock = _Clock()
     df = read_input(spark, o.input, o.input_format)
     data_columns = check_columns(df, rubric)
+    check_reviewed(df, rubric)  # a limited sample, one pass: behavioral columns that look personal
     annotated = annotate(df, rubric)
     dtypes = {f.name: f.dataType for f in df.schema.fields}
     codes = reason_codes(rubric, dtypes)
@@ -325,7 +337,11 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
         for stage in stages:
             store.delete(stage)
         clock.lap("prepare")
-        _writer(mask(keyed_checked, rubric, data_columns), o.output_format).save(out_stage)
+        masked = mask(keyed_checked, rubric, data_columns)
+        enforcement = privacy_mod.enforce(masked, rubric)  # k-anonymity: windows, no collect
+        if enforcement is not None:
+            masked = enforcement.frame
+        _writer(masked, o.output_format).save(out_stage)
         clock.lap("write_output")
         main, keys_seen = main_obs.get, key_obs.get
         windows = sorted(w for w in (main["windows"] or "").split(",") if w)
@@ -375,10 +391,21 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
         rows_in = int(main["rows_in"] or 0)
         rows_out = int(keys_seen["rows_out"] or 0)
         rows_q = int(q["rows"] or 0)
-        if rows_in != rows_out + rows_q:
+        privacy_record = enforcement.record() if enforcement is not None else None
+        suppressed = privacy_record["rows_suppressed"] if privacy_record else 0
+        if privacy_record is not None:
+            rows_out -= suppressed
+            if privacy_record["after"]["rows"] != rows_out:
+                raise PiiMaskError(
+                    f"row counts do not reconcile after k-anonymity (masked {rows_out + suppressed}, "
+                    f"suppressed {suppressed}, written {privacy_record['after']['rows']}). "
+                    "Nothing was published; re-run."
+                )
+        if rows_in != rows_out + rows_q + suppressed:
             raise PiiMaskError(
-                f"row counts do not reconcile (in {rows_in}, out {rows_out}, quarantined {rows_q}); "
-                "the input changed while the job ran. Nothing was published; re-run."
+                f"row counts do not reconcile (in {rows_in}, out {rows_out}, quarantined {rows_q}, "
+                f"suppressed {suppressed}); the input changed while the job ran. Nothing was "
+                "published; re-run."
             )
         present = set(data_columns)
         record = {
@@ -407,10 +434,11 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
                 "rows_in": rows_in,
                 "rows_out": rows_out,
                 "rows_quarantined": rows_q,
-                "rows_suppressed": 0,
+                "rows_suppressed": suppressed,
                 "vault_entries_added": vault_added,
             },
             "quarantine_reasons": reasons,
+            **({"privacy": privacy_record} if privacy_record is not None else {}),
             "outcome": "succeeded",
         }
         store.write_text(audit_path(out_stage, run_id), json.dumps(record, indent=2, sort_keys=True) + "\n")
@@ -489,6 +517,13 @@ def summary(record: dict) -> str:
     ]
     for code, n in sorted(record["quarantine_reasons"].items()):
         lines.append(f"    quarantined for {code}: {n}")
+    p = record.get("privacy")
+    if p:
+        lines.append(
+            f"  k-anonymity   : k {p['k']} ({p['action']}), smallest class {p['k_achieved']}, "
+            f"{p['classes']} classes; {p['rows_generalized']} rows generalized, "
+            f"{p['rows_suppressed']} suppressed"
+        )
     return "\n".join(lines)
 
 

@@ -14,6 +14,7 @@ import json
 import sys
 from typing import Any
 
+from .errors import PiiMaskError
 from .rubric import Column, Rubric, load_rubric
 
 __all__ = [
@@ -91,8 +92,13 @@ def _redact(col: Column) -> list[dict]:
     from .detectors import redact_patterns  # the Glue job's own regexes (Java syntax)
 
     steps = []
-    for _, pattern, placeholder in redact_patterns(col.params["detectors"], col.params["serial_pattern"]):
-        steps.append(_step("REPLACE_TEXT", sourceColumn=col.name, pattern=pattern, value=placeholder))
+    p = col.params
+    chosen = redact_patterns(p["detectors"], p["serial_pattern"], p.get("placeholders"))
+    for name, pattern, placeholder in chosen:
+        # DataBrew has no Luhn check (its card step redacts every 13-19 digit run) and no room for
+        # the name dictionary (a parameter holds at most a few KB): names stay with the Glue job
+        if name != "person":
+            steps.append(_step("REPLACE_TEXT", sourceColumn=col.name, pattern=pattern, value=placeholder))
     return steps
 
 
@@ -128,6 +134,12 @@ def _column_steps(col: Column, hash_secret: str, token_secret: str) -> list[dict
         ]
     if t == "redact":
         return _redact(col)
+    if t == "date_shift":
+        raise PiiMaskError(
+            f"column {name!r} uses treatment date_shift, which has no DataBrew rendering (DataBrew "
+            "has no keyed per-entity date offset). Mask this dataset with the Glue job, or give the "
+            "column another sensitive treatment (hour, drop) before generating a recipe."
+        )
     # The default for anything unlisted masks; it never passes data through.
     raise ValueError(f"treatment {t!r} of column {name!r} has no DataBrew rendering")
 

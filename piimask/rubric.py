@@ -15,6 +15,8 @@ import yaml
 __all__ = [
     "BUCKETS",
     "Column",
+    "Privacy",
+    "Retention",
     "Rubric",
     "RubricError",
     "TREATMENTS",
@@ -41,13 +43,36 @@ TREATMENTS: Mapping[str, tuple[tuple[str, ...], Mapping[str, tuple[type | tuple,
     "band": (("sensitive",), {"width": ((int, float), None)}),
     "redact": (
         ("sensitive",),
-        {"detectors": (list, None), "serial_pattern": (str, None), "identifiers": (list, None)},
+        {
+            "detectors": (list, None),
+            "serial_pattern": (str, None),
+            "identifiers": (list, None),
+            "placeholders": (dict, None),
+            "backend": (str, "patterns"),
+        },
     ),
+    "date_shift": (("sensitive",), {"entity": (str, None), "max_days": (int, None)}),
     "keep": (("behavioral",), {}),
     "drop": (BUCKETS, {}),
 }
+MAX_SHIFT_DAYS = 3650
 TOKEN_FORMATS = ("plain", "mac", "email")
-DETECTORS = ("email", "phone", "ip", "mac", "serial", "coordinates", "identifiers")
+DETECTORS = (
+    "email",
+    "url",
+    "mac",
+    "ip",
+    "card",
+    "ssn",
+    "coordinates",
+    "serial",
+    "phone",
+    "address",
+    "person",
+    "identifiers",
+)
+REDACT_BACKENDS = ("patterns", "ner")  # ner: Presidio + spaCy, the optional [ner] extra
+_PLACEHOLDER = re.compile(r"^[A-Za-z_ <>\[\](){}*#-]{1,40}$")  # no digit, @, $ or \: never re-detected
 VALIDATION_TYPES = ("string", "timestamp", "latitude", "longitude", "email", "integer", "number")
 DEFAULT_SERIAL_PATTERN = r"\b[A-Z]{2,4}\d{8,12}\b"
 
@@ -88,6 +113,30 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Retention:
+    """How long data lives: direct-key windows kept (incl. the current one), output age in days."""
+
+    direct_key_windows: int | None = None
+    output_days: int | None = None
+
+
+PRIVACY_ACTIONS = ("suppress", "generalize", "report")
+# treatments whose output value may form an equivalence class (free text and digests may not)
+QI_TREATMENTS = ("gps_grid", "age_bin", "hour", "band", "city_state", "token", "keep")
+
+
+@dataclass(frozen=True)
+class Privacy:
+    """k-anonymity over the output's quasi-identifying columns (l-diversity if ``sensitive``)."""
+
+    k: int
+    quasi_identifiers: tuple[str, ...]
+    action: str = "suppress"
+    sensitive: str | None = None
+    l: int | None = None  # noqa: E741 (the letter of l-diversity)
+
+
+@dataclass(frozen=True)
 class Rubric:
     version: str
     dataset: str
@@ -96,6 +145,8 @@ class Rubric:
     columns: tuple[Column, ...]
     sha256: str
     source: str = "<memory>"
+    retention: Retention = Retention()
+    privacy: Privacy | None = None
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -186,6 +237,18 @@ def _parse_params(where: str, treatment: str, raw: Any, name: str) -> dict[str, 
         raise _fail(where, "params.width", "an integer from 1 to 50", params["width"])
     elif treatment == "band" and (params["width"] is None or params["width"] <= 0):
         raise _fail(where, "params.width", "a positive number", params["width"])
+    elif treatment == "date_shift":
+        if params["entity"] is None or not _NAME.match(params["entity"]):
+            raise _fail(
+                where,
+                "params.entity",
+                "the name of the rubric column whose value keys the offset",
+                params["entity"],
+            )
+        if params["max_days"] is None or not 1 <= params["max_days"] <= MAX_SHIFT_DAYS:
+            raise _fail(
+                where, "params.max_days", f"an integer from 1 to {MAX_SHIFT_DAYS}", params["max_days"]
+            )
     elif treatment == "redact":
         detectors = params["detectors"] if params["detectors"] is not None else list(DETECTORS)
         for d in detectors:
@@ -200,6 +263,21 @@ def _parse_params(where: str, treatment: str, raw: Any, name: str) -> dict[str, 
         params["serial_pattern"] = pattern
         if params["identifiers"] is not None:
             params["identifiers"] = tuple(params["identifiers"])
+        placeholders = params["placeholders"] or {}
+        for d, text in placeholders.items():
+            if d not in DETECTORS:
+                expected = "keyed by detectors from " + ", ".join(DETECTORS)
+                raise _fail(where, "params.placeholders", expected, d)
+            if not isinstance(text, str) or not _PLACEHOLDER.match(text):
+                raise _fail(
+                    where,
+                    f"params.placeholders.{d}",
+                    "1-40 letters, spaces or []<>(){}_*#- (no digit, @, $ or backslash)",
+                    text,
+                )
+        params["placeholders"] = MappingProxyType(dict(placeholders))
+        if params["backend"] not in REDACT_BACKENDS:
+            raise _fail(where, "params.backend", "one of " + ", ".join(REDACT_BACKENDS), params["backend"])
     return params
 
 
@@ -237,7 +315,8 @@ def _parse_column(index: int, raw: Any, seen: set[str]) -> Column:
         raise _fail(
             where,
             "'treatment'",
-            "set for a sensitive column (gps_grid, age_bin, hour, city_state, band, redact or drop)",
+            "set for a sensitive column (gps_grid, age_bin, hour, city_state, band, redact, "
+            "date_shift or drop)",
             None,
         )
     if treatment not in TREATMENTS:
@@ -251,6 +330,13 @@ def _parse_column(index: int, raw: Any, seen: set[str]) -> Column:
     for key in ("description", "reviewed_by", "reason"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise _fail(where, repr(key), "a string", raw[key])
+    if bool((raw.get("reviewed_by") or "").strip()) != bool((raw.get("reason") or "").strip()):
+        raise _fail(
+            where,
+            "'reviewed_by' and 'reason'",
+            "given together (who reviewed the column, and why)",
+            "only one",
+        )
     return Column(
         name=name,
         bucket=bucket,
@@ -279,7 +365,7 @@ def parse_rubric(text: str, source: str = "<memory>") -> Rubric:
             "a mapping with version, event_time and columns",
             type(doc).__name__,
         )
-    _check_keys("top level", doc, ("version", "dataset", "event_time", "columns"))
+    _check_keys("top level", doc, ("version", "dataset", "event_time", "columns", "retention", "privacy"))
     version = doc.get("version")
     if not isinstance(version, (str, int, float)) or isinstance(version, bool):
         raise _fail("top level", "'version'", "a string such as '2026.11.1'", version)
@@ -316,6 +402,21 @@ def parse_rubric(text: str, source: str = "<memory>") -> Rubric:
                 "timestamp for treatment hour",
                 c.validation.type,
             )
+        if c.treatment == "date_shift":
+            if c.params["entity"] not in names or c.params["entity"] == c.name:
+                raise _fail(
+                    f"column {c.name!r}",
+                    "params.entity",
+                    "another column listed under columns",
+                    c.params["entity"],
+                )
+            if c.validation.type != "timestamp":
+                raise _fail(
+                    f"column {c.name!r}",
+                    "validate.type",
+                    "timestamp for treatment date_shift",
+                    c.validation.type,
+                )
         if c.treatment == "redact" and c.params["identifiers"] is not None:
             for ident in c.params["identifiers"]:
                 if ident not in names:
@@ -328,7 +429,72 @@ def parse_rubric(text: str, source: str = "<memory>") -> Rubric:
         columns=columns,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         source=source,
+        retention=_parse_retention(doc.get("retention")),
+        privacy=_parse_privacy(doc.get("privacy"), columns),
     )
+
+
+def _parse_retention(raw: Any) -> Retention:
+    if raw is None:
+        return Retention()
+    if not isinstance(raw, dict):
+        raise _fail("top level", "'retention'", "a mapping with direct_key_windows and/or output_days", raw)
+    _check_keys("retention", raw, ("direct_key_windows", "output_days"))
+    values = {}
+    for key in ("direct_key_windows", "output_days"):
+        value = raw.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise _fail("retention", repr(key), "a positive integer", value)
+        values[key] = value
+    return Retention(**values)
+
+
+def _privacy_column(what: str, name: Any, by_name: Mapping[str, Column]) -> Column:
+    if not isinstance(name, str) or name not in by_name:
+        raise _fail("privacy", what, "a column listed under columns", name)
+    spec = by_name[name]
+    if spec.dropped:
+        raise _fail("privacy", what, "a column the output keeps (not treatment drop)", name)
+    return spec
+
+
+def _parse_privacy(raw: Any, columns: tuple[Column, ...]) -> Privacy | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise _fail("top level", "'privacy'", "a mapping with k, quasi_identifiers and action", raw)
+    _check_keys("privacy", raw, ("k", "quasi_identifiers", "action", "sensitive", "l"))
+    k = raw.get("k")
+    if isinstance(k, bool) or not isinstance(k, int) or not 2 <= k <= 1000:
+        raise _fail("privacy", "'k'", "an integer from 2 to 1000", k)
+    action = raw.get("action", "suppress")
+    if action not in PRIVACY_ACTIONS:
+        raise _fail("privacy", "'action'", "one of " + ", ".join(PRIVACY_ACTIONS), action)
+    qis = raw.get("quasi_identifiers")
+    if not isinstance(qis, list) or not qis:
+        raise _fail("privacy", "'quasi_identifiers'", "a non-empty list of output column names", qis)
+    by_name = {c.name: c for c in columns}
+    for name in qis:
+        spec = _privacy_column("quasi_identifiers", name, by_name)
+        if spec.treatment not in QI_TREATMENTS:
+            raise _fail(
+                "privacy",
+                f"quasi_identifiers entry {name!r}",
+                "a column treated with one of " + ", ".join(QI_TREATMENTS),
+                spec.treatment,
+            )
+    if len(set(qis)) != len(qis):
+        raise _fail("privacy", "'quasi_identifiers'", "unique column names", "a duplicate")
+    sensitive, l_value = raw.get("sensitive"), raw.get("l")
+    if sensitive is None and l_value is not None:
+        raise _fail("privacy", "'l'", "given only with 'sensitive' (the attribute to diversify)", l_value)
+    if sensitive is not None:
+        _privacy_column("'sensitive'", sensitive, by_name)
+        if sensitive in qis:
+            raise _fail("privacy", "'sensitive'", "a column that is not a quasi-identifier", sensitive)
+        if isinstance(l_value, bool) or not isinstance(l_value, int) or l_value < 2 or l_value > k:
+            raise _fail("privacy", "'l'", f"an integer from 2 to k ({k}) when 'sensitive' is set", l_value)
+    return Privacy(k=k, quasi_identifiers=tuple(qis), action=action, sensitive=sensitive, l=l_value)
 
 
 def load_rubric(path: str | Path) -> Rubric:

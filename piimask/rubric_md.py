@@ -8,7 +8,7 @@ from pathlib import Path
 from .errors import PiiMaskError
 from .rubric import BUCKETS, Column, Rubric, load_rubric
 
-__all__ = ["BEGIN", "END", "add_arguments", "column_table", "main", "render"]
+__all__ = ["BEGIN", "END", "add_arguments", "column_table", "main", "privacy_section", "render"]
 
 BEGIN = "<!-- BEGIN GENERATED: column table (pii-mask docs --write rubric.md) -->"
 END = "<!-- END GENERATED -->"
@@ -22,6 +22,7 @@ _TREATMENT_WORDS = {
     "city_state": 'reduced to "City, ST" (street and ZIP removed)',
     "band": "lower bound of a band of width {width}",
     "redact": "redacted: {detectors} replaced by typed placeholders",
+    "date_shift": "shifted by a keyed per-`{entity}` offset within ±{max_days} days (intervals kept)",
     "keep": "kept unchanged",
     "drop": "removed from the output",
 }
@@ -39,6 +40,8 @@ def _treatment_text(c: Column, rubric: Rubric) -> str:
         step=step,
         width=p.get("width"),
         detectors=detectors,
+        entity=p.get("entity"),
+        max_days=p.get("max_days"),
     )
 
 
@@ -86,11 +89,58 @@ def column_table(rubric: Rubric) -> str:
     return head + "\n\n" + "\n".join(rows)
 
 
+_ACTION_WORDS = {
+    "suppress": "rows in a smaller class are suppressed (dropped from the output and counted in the audit)",
+    "generalize": (
+        "rows in a smaller class are retried one level coarser ({levels}), grouped among "
+        "themselves; rows still in a class smaller than k are suppressed and counted in the audit"
+    ),
+    "report": "classes are measured and reported in the audit; no row is changed or dropped",
+}
+_COARSER_WORDS = {
+    "gps_grid": "`{name}` to a {step} degree grid",
+    "hour": "`{name}` to the day",
+    "age_bin": "`{name}` to {width}-year bins",
+    "band": "`{name}` to bands of width {width}",
+}
+
+
+def privacy_section(rubric: Rubric) -> str:
+    """The privacy paragraph of rubric.md (empty when the rubric has no privacy section)."""
+    p = rubric.privacy
+    if p is None:
+        return ""
+    levels = []
+    for name in p.quasi_identifiers:
+        c = rubric.column(name)
+        words = _COARSER_WORDS.get(c.treatment)
+        if words:
+            prec = max(c.params.get("precision", 1) - 1, 0)
+            step = f"{10**-prec:.{prec}f}" if prec else "1"
+            levels.append(words.format(name=name, step=step, width=2 * (c.params.get("width") or 0)))
+    unchanged = [f"`{n}`" for n in p.quasi_identifiers if rubric.column(n).treatment not in _COARSER_WORDS]
+    if unchanged:
+        levels.append(", ".join(unchanged) + " unchanged")
+    lines = [
+        f"**Re-identification risk (k-anonymity).** Every combination of the quasi-identifiers "
+        f"{', '.join(f'`{n}`' for n in p.quasi_identifiers)} in the output is shared by at least "
+        f"**k = {p.k}** rows (an absent optional column is left out of the combination); "
+        + _ACTION_WORDS[p.action].format(levels="; ".join(levels))
+        + "."
+    ]
+    if p.sensitive:
+        lines.append(
+            f"Each class also holds at least **l = {p.l}** distinct values of `{p.sensitive}` (l-diversity)."
+        )
+    lines.append("verify.py checks the smallest class of every output against k.")
+    return "\n\n" + " ".join(lines)
+
+
 def render(document: str, rubric: Rubric) -> str:
     pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
     if not pattern.search(document):
         raise PiiMaskError(f"rubric.md lacks the generated-table markers; add the lines\n{BEGIN}\n{END}")
-    block = BEGIN + "\n" + column_table(rubric) + "\n" + END
+    block = BEGIN + "\n" + column_table(rubric) + privacy_section(rubric) + "\n" + END
     return pattern.sub(lambda _: block, document)
 
 
@@ -104,7 +154,7 @@ def main(args) -> int:
     rubric = load_rubric(args.rubric)
     target = args.write or args.check
     if not target:
-        print(column_table(rubric))
+        print(column_table(rubric) + privacy_section(rubric))
         return 0
     try:
         current = Path(target).read_text(encoding="utf-8")

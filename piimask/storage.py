@@ -96,6 +96,15 @@ class Storage:
         finally:
             stream.close()
 
+    def copy_file(self, src: str, dst: str) -> None:
+        """Copy one file byte for byte (any Hadoop file system, checksums included)."""
+        parent = posixpath.dirname(dst.rstrip("/"))
+        if parent:
+            self.mkdirs(parent)
+        util = self._jvm.org.apache.hadoop.fs.FileUtil
+        if not util.copy(self._fs(src), self._path(src), self._fs(dst), self._path(dst), False, self._conf):
+            raise OSError(f"could not copy {src} to {dst}")
+
     def copy_dir(self, src: str, dst: str) -> None:
         """Copy the files of a small directory (the audit trail) into another."""
         self.mkdirs(dst)

@@ -7,20 +7,21 @@ Unparsable values never reach a treatment: validation quarantines them first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pyspark.sql import Column
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import DataType, StringType, TimestampNTZType, TimestampType
 
-from .detectors import identifier_pattern, redact_patterns
+from .date_shift import offset_days, shift
 from .hmac import hmac_sha256_hex
 from .parse import ADDRESS_PATTERN, epoch_seconds, to_decimal, to_integer
+from .redaction import redact_frame, redact_text
 from .rubric import Column as RubricColumn
 from .windows import utc_date
 
-__all__ = ["RowContext", "TREATMENT_FUNCTIONS", "token", "treat"]
+__all__ = ["REDACTED", "RowContext", "TREATMENT_FUNCTIONS", "prepare_redaction", "token", "treat"]
 
 TOKEN_HEX_CHARS = 20  # 80 bits
 MASKED_EMAIL_DOMAIN = "masked.invalid"  # RFC 2606 reserved: never deliverable
@@ -120,48 +121,49 @@ def _city_state(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
     return F.when(text.isNotNull(), F.concat(F.trim(city), F.lit(", "), state))
 
 
-def _placeholder_for(name: str) -> str:
-    lowered = name.lower()
-    for needle, placeholder in (
-        ("name", "[PERSON]"),
-        ("email", "[EMAIL]"),
-        ("phone", "[PHONE]"),
-        ("serial", "[SERIAL]"),
-        ("mac", "[MAC]"),
-    ):
-        if needle in lowered:
-            return placeholder
-    return "[ID]"
+REDACTED = "__redacted__"  # prefix of the column prepare_redaction adds per redact column
+
+
+def prepare_redaction(df: DataFrame, specs: Sequence[RubricColumn], ctx: RowContext) -> DataFrame:
+    """Add the redacted text of each pattern-backed redact column as its own column (see
+    redaction.redact_frame: guarded steps in separate projections); ``_redact`` then uses it."""
+    for spec in specs:
+        params = spec.params
+        if spec.treatment != "redact" or params.get("backend") == "ner" or spec.name not in ctx.dtypes:
+            continue
+        wanted = params["identifiers"]
+        idents = [(i.name, ctx.raw(i.name)) for i in ctx.identifiers if wanted is None or i.name in wanted]
+        df = redact_frame(
+            df,
+            ctx.raw(spec.name),
+            REDACTED + spec.name,
+            params["detectors"],
+            params["serial_pattern"],
+            params.get("placeholders"),
+            idents,
+        )
+    return df
 
 
 def _redact(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
-    text = col.cast("string")
+    if REDACTED + spec.name in ctx.dtypes:
+        return ctx.raw(REDACTED + spec.name)
     params = spec.params
-    if "identifiers" in params["detectors"]:
-        wanted = params["identifiers"]
-        for ident in ctx.identifiers:
-            if wanted is not None and ident.name not in wanted:
-                continue
-            value = F.trim(ctx.raw(ident.name).cast("string"))
-            placeholder = _placeholder_for(ident.name)
-            usable = value.isNotNull() & (F.length(value) >= 3)
-            text = F.when(
-                usable, F.regexp_replace(text, identifier_pattern(value), F.lit(placeholder))
-            ).otherwise(text)
-            if placeholder == "[PERSON]":  # each part of a name (3+ letters), as a whole word
-                parts = F.filter(F.split(F.coalesce(value, F.lit("")), r"\s+"), lambda w: F.length(w) >= 3)
-                escaped = F.transform(parts, lambda w: F.regexp_replace(w, r"([^\p{L}\p{N}])", r"\\$1"))
-                words = F.concat(
-                    F.lit(r"(?iu)(?<![\p{L}\p{N}])(?:"),
-                    F.array_join(escaped, "|"),
-                    F.lit(r")(?![\p{L}\p{N}])"),
-                )
-                text = F.when(F.size(parts) > 0, F.regexp_replace(text, words, F.lit(placeholder))).otherwise(
-                    text
-                )
-    for _, pattern, placeholder in redact_patterns(params["detectors"], params["serial_pattern"]):
-        text = F.regexp_replace(text, pattern, placeholder)
-    return text
+    wanted = params["identifiers"]
+    idents = [(i.name, ctx.raw(i.name)) for i in ctx.identifiers if wanted is None or i.name in wanted]
+    text = col.cast("string")
+    if params.get("backend") == "ner":  # opt-in: Presidio + spaCy in a pandas UDF (the [ner] extra)
+        from .ner import ner_redact
+
+        text = ner_redact(text, params.get("placeholders"))
+    placeholders = params.get("placeholders")
+    return redact_text(text, params["detectors"], params["serial_pattern"], placeholders, idents)
+
+
+def _date_shift(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
+    p = spec.params
+    days = offset_days(ctx.raw(p["entity"]), p["entity"], p["max_days"], ctx.token_ipad, ctx.token_opad)
+    return shift(col, ctx.dtypes[spec.name], days)
 
 
 def _keep(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
@@ -177,6 +179,7 @@ TREATMENT_FUNCTIONS: Mapping[str, Callable[[Column, RubricColumn, RowContext], C
     "hour": _hour,
     "city_state": _city_state,
     "redact": _redact,
+    "date_shift": _date_shift,
     "keep": _keep,
 }
 

@@ -85,4 +85,10 @@ def reasons_column(rubric: Rubric, dtypes: Mapping[str, DataType]) -> Column:
     if not checks:
         return F.array().cast("array<string>")
     arr = F.array(*[F.when(cond, F.lit(code)) for code, cond in checks])
-    return F.array_distinct(F.filter(arr, lambda x: x.isNotNull()))
+    listed = F.array_distinct(F.filter(arr, lambda x: x.isNotNull()))
+    # The lambda of `filter` runs interpreted (no codegen); most rows are valid, so it is only
+    # evaluated for rows where some check fails, which plain generated code decides.
+    violated = checks[0][1]
+    for _, cond in checks[1:]:
+        violated = violated | cond
+    return F.when(violated, listed).otherwise(F.array().cast("array<string>"))

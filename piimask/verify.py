@@ -32,6 +32,7 @@ from .hmac import hmac_sha256_hex
 from .job import REASONS as Q_REASONS
 from .job import WINDOW, annotate, keys_frame, read_input
 from .parse import epoch_seconds, to_decimal, to_integer
+from .rewrite import fold_lifecycle
 from .rubric import Rubric, RubricError, load_rubric
 from .storage import Storage
 from .treatments import MASKED_EMAIL_DOMAIN, TOKEN_HEX_CHARS, token
@@ -65,6 +66,9 @@ REASON_CODES: dict[str, str] = {
     "audit_rubric": "the audit record names another rubric",
     "audit_counts": "the audit record's counts do not reconcile",
     "rows_unreconciled": "rows in != out + quarantined + suppressed",
+    "k_anonymity": "a class of rows sharing the quasi-identifiers is smaller than the rubric's k",
+    "l_diversity": "a class holds fewer distinct sensitive values than the rubric's l",
+    "privacy_audit": "the audit's privacy record does not match the output's classes or counts",
     "null_introduced": "a null where the input had a value",
     "behavioral_changed": "behavioral columns differ from the input's",
     "raw_value_leak": "a raw direct or quasi value appears in the output",
@@ -381,7 +385,8 @@ def _latest_audit(store: Storage, output: str) -> dict | None:
                 continue
     if not records:
         return None
-    return max(records, key=lambda r: (str(r.get("ended_at", "")), str(r.get("run_id", ""))))
+    # the newest run's record, adjusted for rows erased or expired since (erase / retention)
+    return fold_lifecycle(records)
 
 
 def _result(check: str, column: str, reason: str, count: int, message: str) -> Result:
@@ -431,6 +436,8 @@ class _Verifier:
         self.persisted: list[DataFrame] = []
         # join-based checks: (reason, check, columns, message(column, n), frame of _row, column)
         self.findings: list[tuple[str, str, list[str], Callable[[str, int], str], DataFrame]] = []
+        self.tokens_removed: dict[str, int] = {}  # per token column, by erasure or retention
+        self.k_suppressed = 0  # rows the job suppressed for k-anonymity (audit privacy record)
 
     def add(self, *results: Result) -> None:
         self.results.extend(results)
@@ -586,6 +593,95 @@ class _Verifier:
                 "audit_counts",
                 int(audit.get("outcome") != "succeeded"),
                 "the newest audit record's outcome is not 'succeeded'.",
+            )
+        )
+
+    def privacy(self, out: DataFrame, audit: dict | None) -> None:
+        """k-anonymity (and l-diversity) of the output, by value; reconciled with the audit."""
+        p = self.rubric.privacy
+        if p is None:
+            return
+        qis = [q for q in p.quasi_identifiers if q in out.columns]
+        sens = p.sensitive if p.sensitive in out.columns else None
+        aggs = [F.count(F.lit(1)).alias("n")]
+        if sens:
+            aggs.append(F.countDistinct(_q(sens)).alias("d"))
+        classes = out.groupBy(*[_q(q) for q in qis]).agg(*aggs)  # no QI present: one class
+        small = F.col("n") < p.k
+        row = classes.agg(
+            F.count(F.lit(1)).alias("classes"),
+            F.min("n").alias("k"),
+            F.sum(F.when(small, F.col("n")).otherwise(0)).alias("small_rows"),
+            F.sum(F.when(small, 1).otherwise(0)).alias("small_classes"),
+            *(
+                [F.min("d").alias("l"), F.sum(F.when(F.col("d") < p.l, F.col("n")).otherwise(0)).alias("low")]
+                if sens
+                else []
+            ),
+        ).collect()[0]
+        n_classes, smallest = int(row["classes"] or 0), row["k"]
+        small_rows, small_classes = int(row["small_rows"] or 0), int(row["small_classes"] or 0)
+        over = ", ".join(qis) or "(no quasi-identifier present: the whole output is one class)"
+        enforced = p.action != "report"
+        self.add(
+            _result(
+                f"smallest class >= k = {p.k}" if enforced else f"classes measured (report only, k = {p.k})",
+                ", ".join(qis) or "*",
+                "k_anonymity",
+                small_rows if enforced else 0,
+                f"{small_rows} output row(s) in {small_classes} class(es) smaller than k = {p.k} over "
+                f"{over}; the smallest of {n_classes} classes has {smallest} row(s).",
+            )
+        )
+        if sens:
+            low = int(row["low"] or 0)
+            self.add(
+                _result(
+                    f"each class has >= l = {p.l} distinct {sens}",
+                    sens,
+                    "l_diversity",
+                    low if enforced else 0,
+                    f"{low} output row(s) are in classes with fewer than l = {p.l} distinct values of "
+                    f"{sens}; the least diverse class has {row['l']}.",
+                )
+            )
+        if audit is None:
+            return
+        rec = audit.get("privacy")
+        counts = audit.get("counts") or {}
+        if not isinstance(rec, dict):
+            self.add(
+                _result(
+                    "audit has a privacy record",
+                    "*",
+                    "privacy_audit",
+                    1,
+                    "the rubric has a privacy section but the newest audit record has no privacy record; "
+                    "the output was masked without k-anonymity.",
+                )
+            )
+            return
+        removed = int(counts.get("rows_removed_after_run") or 0)  # erasure / retention since
+        problems = []
+        if rec.get("k") != p.k or rec.get("action") != p.action:
+            problems.append(f"audit k {rec.get('k')} / action {rec.get('action')} differ from the rubric's")
+        if int(rec.get("rows_suppressed") or 0) + removed != int(counts.get("rows_suppressed") or 0):
+            problems.append(
+                f"privacy rows_suppressed {rec.get('rows_suppressed')} (+ {removed} removed since) != "
+                f"counts.rows_suppressed {counts.get('rows_suppressed')}"
+            )
+        if not removed and (rec.get("classes") != n_classes or rec.get("k_achieved") != smallest):
+            problems.append(
+                f"audit classes {rec.get('classes')} / k_achieved {rec.get('k_achieved')} but the output "
+                f"has {n_classes} classes, the smallest {smallest}"
+            )
+        self.add(
+            _result(
+                "privacy record = output",
+                "*",
+                "privacy_audit",
+                len(problems),
+                "; ".join(problems) + ".",
             )
         )
 
@@ -812,14 +908,17 @@ class _Verifier:
         # row: compare, per column, distinct raw values (valid rows) with distinct tokens.
         for c in token_cols:
             r, t = raw_stats["distinct"][c], out_stats["distinct_tokens"][c]
+            t += int(self.tokens_removed.get(c, 0))  # tokens whose rows were erased or expired
+            lost = min(self.k_suppressed, r)  # values whose every row k-anonymity suppressed
             self.add(
                 _result(
                     "one token per raw value",
                     c,
                     "token_collision",
-                    max(0, r - t),
+                    max(0, r - t - lost),
                     f"{c}: {r} distinct raw values but {t} distinct tokens: {r - t} token(s) "
-                    "shared by several raw values.",
+                    f"shared by several raw values (at most {lost} raw value(s) can have left "
+                    "with rows suppressed for k-anonymity).",
                 )
             )
             self.add(
@@ -983,6 +1082,7 @@ def verify(
     if quarantine:
         _require(store, "--quarantine", quarantine)
     audit = _latest_audit(store, output)
+    v.tokens_removed = ((audit or {}).get("counts") or {}).get("tokens_removed_after_run") or {}
     fmt = ((audit or {}).get("output") or {}).get("format")
     out = v.keep(
         _read_output(spark, store, output, fmt if fmt in ("csv", "parquet") else None).withColumn(
@@ -1013,6 +1113,8 @@ def verify(
         ]
         out_stats = v.row_pass(out, dtypes, token_cols)
         v.audit(audit, out_stats["rows"])
+        v.privacy(out, audit)
+        v.k_suppressed = int(((audit or {}).get("privacy") or {}).get("rows_suppressed") or 0)
         if raw_df is not None:
             annotated = v.keep(annotate(raw_df, spec))
             raw_valid = annotated.where(F.size(F.col(Q_REASONS)) == 0)

@@ -1,0 +1,42 @@
+"""Variants of the default rubric for tests (written once per test process to a temp folder).
+
+``without_privacy()``: rubric.yaml minus its ``privacy:`` section. Tests of other invariants use
+tiny inputs (3 to 40 rows) in which k-anonymity would rightly suppress most rows; they mask with
+this variant, and tests/test_privacy.py runs the full default rubric.
+"""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT / "rubric.yaml"
+
+__all__ = ["DEFAULT", "with_privacy", "without_privacy"]
+
+
+def _write(name: str, doc: dict) -> str:
+    folder = Path(tempfile.mkdtemp(prefix="piimask-rubric-"))
+    path = folder / name
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+@functools.cache
+def without_privacy() -> str:
+    doc = yaml.safe_load(DEFAULT.read_text(encoding="utf-8"))
+    doc.pop("privacy", None)
+    return _write("rubric-without-privacy.yaml", doc)
+
+
+def with_privacy(folder: Path, **privacy) -> str:
+    """rubric.yaml with its privacy section replaced by ``privacy`` (written under ``folder``)."""
+    doc = yaml.safe_load(DEFAULT.read_text(encoding="utf-8"))
+    doc["privacy"] = privacy
+    path = Path(folder) / "rubric-privacy.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return str(path)
