@@ -42,6 +42,7 @@ docs: $(STAMP)
 
 recipe: $(STAMP)
 	$(BIN)/pii-mask recipe --rubric rubric.yaml > databrew/recipe.json
+	$(BIN)/python deploy/sync_recipe_steps.py
 
 clean:
 	rm -rf $(DEMO) bench-out spark-warehouse .pytest_cache

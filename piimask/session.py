@@ -28,6 +28,9 @@ def get_spark(
         # flag the JVM interprets them forever (measured: several times slower). We start the JVM
         # here, so the flag can still be set; Glue and spark-submit configure their own JVMs.
         builder = builder.config("spark.driver.extraJavaOptions", "-XX:-DontCompileHugeMethods")
+        # local mode runs the executors inside the driver JVM: Spark's 1g default is too small for
+        # verify.py at a million rows (measured: out of heap). Glue sizes its own workers.
+        builder = builder.config("spark.driver.memory", os.environ.get("PIIMASK_DRIVER_MEMORY", "4g"))
     builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions or 8))
     builder = builder.config("spark.ui.showConsoleProgress", "false")
     session = builder.getOrCreate()
