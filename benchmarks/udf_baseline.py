@@ -77,7 +77,9 @@ def build(df: DataFrame, rubric: Rubric, keyring: Keyring) -> DataFrame:
     def hmac_udf(value, ts):
         if value is None:
             return None
-        key = direct[_window(ts, rotation)]
+        key = direct.get(_window(ts, rotation))
+        if key is None:  # unparsable time or no key: a hand-written job would emit null
+            return None
         return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def token_udf(prefix, namespace, fmt):
