@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +17,8 @@ import time
 from pathlib import Path
 
 import yaml
+
+from benchmarks.run import child_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,12 +57,7 @@ def _one(args) -> int:
 
 
 def _measure(kind: str, args, keyring: str) -> dict:
-    env = dict(
-        os.environ,
-        PYSPARK_PYTHON=sys.executable,
-        PYSPARK_DRIVER_PYTHON=sys.executable,
-        SPARK_LOCAL_IP="127.0.0.1",
-    )
+    env = child_env()
     cmd = [
         sys.executable,
         "-m",

@@ -18,13 +18,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _measure(kind: str, data: Path, work: Path, keyring: str, rows: int = 0) -> dict:
-    env = dict(
+def child_env() -> dict:
+    """The environment of a measurement process: this interpreter for Spark's Python workers."""
+    return dict(
         os.environ,
         PYSPARK_PYTHON=sys.executable,
         PYSPARK_DRIVER_PYTHON=sys.executable,
         SPARK_LOCAL_IP="127.0.0.1",
     )
+
+
+def _measure(kind: str, data: Path, work: Path, keyring: str, rows: int = 0) -> dict:
+    env = child_env()
     cmd = [
         sys.executable,
         "-m",

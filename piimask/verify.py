@@ -27,7 +27,7 @@ from pyspark.sql.types import DataType, TimestampNTZType, TimestampType
 from pyspark.sql.utils import AnalysisException
 
 from .audit import AUDIT_DIR
-from .detectors import PATTERNS, any_detected
+from .detectors import PATTERNS, any_detected, luhn_ok
 from .hmac import hmac_sha256_hex
 from .job import REASONS as Q_REASONS
 from .job import WINDOW, annotate, keys_frame, read_input
@@ -150,21 +150,6 @@ def _hour_ok(col: Column, dtype: DataType) -> Column:
     if isinstance(dtype, (TimestampType, TimestampNTZType)):
         return whole_hour
     return F.trim(col.cast("string")).rlike(UTC_HOUR) & whole_hour
-
-
-def luhn_ok(digits: Column) -> Column:
-    """True for a 13-19 digit string passing the Luhn check (higher-order functions, no UDF)."""
-    n = F.length(digits)
-    terms = F.transform(
-        F.sequence(F.lit(1), F.greatest(n, F.lit(1))),
-        lambda i: _luhn_term(digits.substr(i, F.lit(1)).cast("int"), F.pmod(n - i, F.lit(2)) == 1),
-    )
-    total = F.aggregate(terms, F.lit(0), lambda acc, x: acc + x)
-    return (n >= 13) & (n <= 19) & (F.pmod(total, F.lit(10)) == 0)
-
-
-def _luhn_term(d: Column, doubled: Column) -> Column:
-    return F.when(doubled, F.when(d * 2 > 9, d * 2 - 9).otherwise(d * 2)).otherwise(d)
 
 
 def looks_like_card(text: Column) -> Column:

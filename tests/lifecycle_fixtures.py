@@ -16,30 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from piimask.generate import COLUMNS as SCHEMA
 from piimask.job import RunOptions, run
 from piimask.keyring import Keyring, new_keyring, save
 
 ROOT = Path(__file__).resolve().parents[1]
-COLUMNS = [
-    "event_id",
-    "event_ts",
-    "tool_serial",
-    "tool_model",
-    "tool_model_name",
-    "firmware_version",
-    "operator_id",
-    "operator_email",
-    "operator_name",
-    "job_site_id",
-    "job_site_address",
-    "gps_lat",
-    "gps_lon",
-    "battery_pct",
-    "torque_nm",
-    "usage_minutes",
-    "error_code",
-    "device_mac",
-]
+# the 17 reference columns plus device_mac (no phone, age or notes: optional in the rubric)
+COLUMNS = [c for c in SCHEMA if c not in ("operator_phone", "operator_age", "operator_notes")]
 PEOPLE = [
     # operator_id, email, name, serial, mac, site
     (

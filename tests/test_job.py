@@ -12,34 +12,13 @@ import pytest
 from rubric_variants import without_privacy
 
 from piimask.errors import PiiMaskError
+from piimask.generate import COLUMNS as SCHEMA
 from piimask.job import RunOptions, run
 from piimask.keyring import Keyring, KeyringError, new_keyring, save
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference" / "seed_sample_tool_telemetry.csv"
-COLUMNS = [
-    "event_id",
-    "event_ts",
-    "tool_serial",
-    "tool_model",
-    "tool_model_name",
-    "firmware_version",
-    "operator_id",
-    "operator_email",
-    "operator_name",
-    "job_site_id",
-    "job_site_address",
-    "gps_lat",
-    "gps_lon",
-    "battery_pct",
-    "torque_nm",
-    "usage_minutes",
-    "error_code",
-    "device_mac",
-    "operator_phone",
-    "operator_age",
-    "operator_notes",
-]
+COLUMNS = list(SCHEMA)  # the full reference schema + the generator's columns
 
 
 def good_row(i: int = 0, **over) -> dict:

@@ -22,6 +22,7 @@ from pyspark.sql import functions as F
 from rubric_variants import without_privacy
 
 from piimask import job
+from piimask.generate import COLUMNS as SCHEMA
 from piimask.keyring import Keyring, new_keyring, save
 from piimask.rubric import load_rubric
 from piimask.treatments import treat
@@ -30,29 +31,7 @@ from piimask.verify import REASON_CODES, VerifyError, looks_like_card, verify
 ROOT = Path(__file__).resolve().parents[1]
 RUBRIC = without_privacy()  # 40 rows: k-anonymity is tested in test_privacy.py
 
-COLUMNS = [
-    "event_id",
-    "event_ts",
-    "tool_serial",
-    "tool_model",
-    "tool_model_name",
-    "firmware_version",
-    "operator_id",
-    "operator_email",
-    "operator_name",
-    "job_site_id",
-    "job_site_address",
-    "gps_lat",
-    "gps_lon",
-    "battery_pct",
-    "torque_nm",
-    "usage_minutes",
-    "error_code",
-    "device_mac",
-    "operator_phone",
-    "operator_age",
-    "operator_notes",
-]
+COLUMNS = list(SCHEMA)
 OPERATORS = [  # id, name, email, phone, age
     ("OP-10042", "Alex Nguyen", "alex.nguyen@example.com", "(503) 555-0142", "34"),
     ("OP-10057", "Maria Lopez", "maria.lopez@example.com", "503-555-0187", "41"),
