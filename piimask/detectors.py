@@ -70,8 +70,9 @@ def _person_pattern() -> str:
         # a capitalised first name followed by a capitalised word, or alone
         rf"|{capitalised}{plain}(?:\s+(?-i:{_CAP_WORD}))?"
         rf")"
-        # family name first, as written in Japanese
-        rf"|{cjk_last}\s?{cjk_first}"
+        # family name first, as written in Japanese (the look-ahead spares Latin words the
+        # walk through the CJK trie's first branch: measured a tenth of this pattern's time)
+        rf"|(?=\p{{Lo}}){cjk_last}\s?{cjk_first}"
         # honorific + capitalised word(s)
         rf"|(?-i:(?:{_HONORIFICS})\.?\s+{_CAP_WORD}(?:\s+{_CAP_WORD})?)"
         rf"){_AFTER_NAME})"
