@@ -380,12 +380,7 @@ def _result(check: str, column: str, reason: str, count: int, message: str) -> R
 
 def _cells(df: DataFrame, columns: list[str], key: str = "value") -> DataFrame:
     """(_row, column, value) for every non-null cell of ``columns`` (values cast to string)."""
-    arr = F.array(*[F.struct(F.lit(c).alias("column"), _q(c).cast("string").alias(key)) for c in columns])
-    return (
-        df.select("_row", F.explode(arr).alias("cell"))
-        .select("_row", "cell.column", f"cell.{key}")
-        .where(F.col(key).isNotNull())
-    )
+    return _values(df, columns, "_row").withColumnRenamed("value", key)
 
 
 def _values(df: DataFrame, columns: list[str], *keep: str) -> DataFrame:
