@@ -13,6 +13,7 @@ import posixpath
 import time
 from dataclasses import dataclass, field
 
+from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
@@ -43,6 +44,7 @@ __all__ = [
     "mask",
     "read_input",
     "run",
+    "value_pass",
     "vault_entries",
 ]
 
@@ -52,6 +54,7 @@ OUTPUT_FORMATS = ("parquet", "csv")
 REASONS = "_reasons"
 WINDOW = "_window"
 KEY_COLUMNS = ("_d_ipad", "_d_opad", "_t_ipad", "_t_opad")
+KEYED_TREATMENTS = ("hmac", "token", "date_shift")  # treatments that read the row's keys
 
 
 @dataclass(frozen=True)
@@ -196,31 +199,54 @@ def mask(keyed: DataFrame, rubric: Rubric, data_columns: list[str]) -> DataFrame
     return keyed.select(*exprs)
 
 
-def vault_entries(keyed: DataFrame, rubric: Rubric) -> DataFrame | None:
-    """Distinct (column, token, value) for every quasi column treated with a token.
+def _token_specs(rubric: Rubric, present) -> list:
+    return [s for s in rubric.with_treatment("token") if s.name in present]
 
-    One scan for all token columns: their (column, value) cells are exploded, deduplicated (most
-    rows repeat a few thousand operators, sites and devices, so the aggregation shrinks the data
-    before any shuffle), and only then tokenized: one HMAC per distinct value, not per row.
+
+def value_pass(keyed: DataFrame, rubric: Rubric) -> DataFrame | None:
+    """One aggregation over the valid rows for the two things that need distinct values:
+
+    * kind 0: rows per (masked quasi-identifiers[, sensitive value]), k-anonymity's class table
+      (``privacy.class_counts`` of the output, computed from the few columns it needs);
+    * kind 1: distinct (column, raw value) of every token column, the vault's entries.
+
+    Most rows repeat a few thousand classes, operators, sites and devices, so partial
+    aggregation shrinks the data before the shuffle; the result is small and the caller keeps it.
     """
     present = set(keyed.columns)
-    specs = [s for s in rubric.with_treatment("token") if s.name in present]
+    class_cols = privacy_mod.class_columns(rubric, present)
+    specs = _token_specs(rubric, present)
+    if not class_cols and not specs:
+        return None
+    ctx = _context(keyed, rubric)
+    treated = {c: treat(rubric.column(c), ctx) for c in class_cols}
+    types = dict(keyed.select(*treated.values()).dtypes) if treated else {}
+    null = F.lit(None).cast("string")
+
+    def cell(kind: int, column: Column, value: Column, classes: bool) -> Column:
+        qs = [(treated[c] if classes else F.lit(None).cast(types[c])).alias(c) for c in class_cols]
+        return F.struct(F.lit(kind).alias("_kind"), column.alias("column"), value.alias("value"), *qs)
+
+    cells = ([cell(0, null, null, True)] if class_cols else []) + [
+        cell(1, F.lit(s.name), F.col(f"`{s.name}`").cast("string"), False) for s in specs
+    ]
+    return (
+        keyed.select(F.inline(F.array(*cells)))
+        .where((F.col("_kind") == 0) | F.col("value").isNotNull())
+        .groupBy("_kind", "column", "value", *[F.col(f"`{c}`") for c in class_cols])
+        .agg(F.count(F.lit(1)).alias(privacy_mod.COUNT))
+    )
+
+
+def vault_entries(
+    values: DataFrame, token_keys: DataFrame, rubric: Rubric, present: list[str]
+) -> DataFrame | None:
+    """(column, token, value) for every distinct raw value of a token column (``value_pass``
+    kind 1): one HMAC per distinct value, not per row."""
+    specs = _token_specs(rubric, set(present))
     if not specs:
         return None
-    cells = F.inline(
-        F.array(
-            *[
-                F.struct(F.lit(s.name).alias("column"), F.col(f"`{s.name}`").cast("string").alias("value"))
-                for s in specs
-            ]
-        )
-    )
-    distinct = (
-        keyed.select(cells, "_t_ipad", "_t_opad")
-        .where(F.col("value").isNotNull())
-        .groupBy("column", "value")
-        .agg(F.first("_t_ipad").alias("_t_ipad"), F.first("_t_opad").alias("_t_opad"))
-    )
+    distinct = values.where(F.col("_kind") == 1).select("column", "value").crossJoin(F.broadcast(token_keys))
     value, ipad, opad = F.col("value"), F.col("_t_ipad"), F.col("_t_opad")
     tok = F.coalesce(*[F.when(F.col("column") == s.name, token(value, s.params, ipad, opad)) for s in specs])
     return distinct.select("column", tok.alias("token"), "value")
@@ -333,12 +359,28 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
         F.sum(F.when(missing_key, 1).otherwise(0)).alias("missing"),
         F.count(F.lit(1)).alias("rows_out"),
     )
+    # the same valid rows without the observations: read once more for distinct values only
+    # (keyed only when a class column's treatment uses a key: token values are tokenized after
+    # the aggregation, once per distinct value)
+    class_cols = privacy_mod.class_columns(rubric, set(data_columns))
+    plain = annotated.where(valid)
+    if any(rubric.column(c).treatment in KEYED_TREATMENTS for c in class_cols):
+        plain = plain.join(keys, on=WINDOW, how="left")
+    values = value_pass(plain, rubric)
     try:
         for stage in stages:
             store.delete(stage)
         clock.lap("prepare")
+        if values is not None:
+            values = values.persist(StorageLevel.MEMORY_AND_DISK)
+            values.count()
+            clock.lap("value_pass")
         masked = mask(keyed_checked, rubric, data_columns)
-        enforcement = privacy_mod.enforce(masked, rubric)  # k-anonymity: windows, no collect
+        counts = None
+        if values is not None and rubric.privacy is not None:
+            counts = values.where(F.col("_kind") == 0).select(*class_cols, privacy_mod.COUNT)
+        # k-anonymity: the class table joins the rows, no row is shuffled or collected
+        enforcement = privacy_mod.enforce(masked, rubric, counts)
         if enforcement is not None:
             masked = enforcement.frame
         _writer(masked, o.output_format).save(out_stage)
@@ -372,12 +414,8 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
         reasons = {c: int(q[f"r{i}"] or 0) for i, c in enumerate(codes) if q.get(f"r{i}")}
 
         vault_added = 0
-        entries = vault_entries(
-            annotated.where(valid).crossJoin(
-                F.broadcast(keys_frame(spark, keyring).select(*KEY_COLUMNS[2:]).limit(1))
-            ),
-            rubric,
-        )
+        token_keys = keys_frame(spark, keyring).select(*KEY_COLUMNS[2:]).limit(1)
+        entries = None if values is None else vault_entries(values, token_keys, rubric, data_columns)
         if entries is not None:
             existing = [p for p in store.list(o.vault) if p.startswith("run_id=")]
             if existing:
@@ -450,6 +488,8 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
         clock.lap("publish")
         log.info("phase seconds: %s", json.dumps(clock.laps))
     except BaseException as exc:
+        if values is not None:
+            values.unpersist()
         for stage in stages:
             try:
                 store.delete(stage)
@@ -472,6 +512,8 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
                 f"Spark refused the job ({type(exc).__name__}); nothing was published.", exit_code=2
             ) from None
         raise
+    if values is not None:
+        values.unpersist()
     log_record(record)
     return record
 
