@@ -20,6 +20,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType
 
+from piimask.detectors import _STATES, _STREET_ABBREVIATIONS  # the job's own lists
 from piimask.keyring import Keyring
 from piimask.names import AMBIGUOUS_FIRST_NAMES, load_dictionary
 from piimask.rubric import Rubric
@@ -29,13 +30,8 @@ _ADDRESS = re.compile(
     r"(?:,\s*(?:USA|US|United States))?\s*$"
 )
 _NAMES = load_dictionary()
-_STATES = (
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY "
-    "NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
-).split()
 _SUFFIXES = sorted(
-    set(_NAMES["street_suffixes"])
-    | set("St Ave Av Rd Blvd Dr Ln Ct Pl Sq Ter Hwy Pkwy Cir Trl Way Pike Expy Fwy Plz Aly Xing".split()),
+    set(_NAMES["street_suffixes"]) | set(_STREET_ABBREVIATIONS),
     key=lambda s: (-len(s), s),
 )
 _CITY = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"

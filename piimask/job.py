@@ -377,7 +377,7 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
             clock.lap("value_pass")
         masked = mask(keyed_checked, rubric, data_columns)
         counts = None
-        if values is not None and rubric.privacy is not None:
+        if values is not None and class_cols:  # (no class column: enforce counts the rows itself)
             counts = values.where(F.col("_kind") == 0).select(*class_cols, privacy_mod.COUNT)
         # k-anonymity: the class table joins the rows, no row is shuffled or collected
         enforcement = privacy_mod.enforce(masked, rubric, counts)

@@ -289,8 +289,11 @@ def _classes(counts: DataFrame, rubric: Rubric, dtypes, qis, sensitive) -> DataF
     p = rubric.privacy
     l_value = p.l if sensitive else None
     fine = [F.col(f"`{q}`") for q in qis]
-    sens_agg = [F.collect_set(F.col(f"`{sensitive}`")).alias(f"{_P}s0")] if sensitive else []
-    tab = counts.groupBy(*fine).agg(F.sum(COUNT).alias(f"{_P}c0"), *sens_agg)
+    if sensitive:  # counts are per (class, sensitive value): one more grouping, by class
+        sens_agg = F.collect_set(F.col(f"`{sensitive}`")).alias(f"{_P}s0")
+        tab = counts.groupBy(*fine).agg(F.sum(COUNT).alias(f"{_P}c0"), sens_agg)
+    else:  # already one row per class
+        tab = counts.withColumnRenamed(COUNT, f"{_P}c0")
 
     def distinct(name: str) -> Column | None:
         return F.size(F.col(name)) if sensitive else None

@@ -417,6 +417,25 @@ def test_reference_sample_with_the_default_rubric(spark, tmp_path):
     assert c["rows_out"] == 0 or p["k_achieved"] >= 5
 
 
+def test_job_with_every_quasi_identifier_absent_forms_one_class(spark, tmp_path):
+    """The reference sample lacks operator_age: with it the only quasi-identifier, every row is
+    in one class of 20 rows, and no row is lost."""
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text(rubric_text(k=5, quasi_identifiers=["operator_age"]), encoding="utf-8")
+    ref = f"file:{tmp_path / 'keyring.json'}"
+    save(new_keyring("quarterly", back=12, ahead=4), ref)
+    record = run(
+        spark,
+        RunOptions(
+            str(rubric), str(REFERENCE), str(tmp_path / "o"), str(tmp_path / "q"), str(tmp_path / "v"), ref
+        ),
+    )
+    p, c = record["privacy"], record["counts"]
+    assert p["absent_quasi_identifiers"] == ["operator_age"]
+    assert c["rows_in"] == c["rows_out"] + c["rows_quarantined"] == 20
+    assert c["rows_suppressed"] == 0 and p["classes"] == 1 and p["k_achieved"] == c["rows_out"]
+
+
 # ---------------------------------------------------------------- the risk report
 
 
