@@ -400,18 +400,23 @@ def test_verify_rejects_small_class_and_tampered_audit(spark, world):
     assert {r.reason for r in report.failed} == {"privacy_audit"}, report.table()
 
 
-def test_reference_sample_with_the_default_rubric(spark, tmp_path):
-    """The real 17-column sample lacks operator_age: the class is formed by the other three."""
+def _run_reference(spark, tmp_path, rubric) -> tuple[dict, dict]:
+    """The job on the real 17-column sample (no operator_age): the privacy record and counts."""
     ref = f"file:{tmp_path / 'keyring.json'}"
     save(new_keyring("quarterly", back=12, ahead=4), ref)
     record = run(
         spark,
         RunOptions(
-            str(DEFAULT), str(REFERENCE), str(tmp_path / "o"), str(tmp_path / "q"), str(tmp_path / "v"), ref
+            str(rubric), str(REFERENCE), str(tmp_path / "o"), str(tmp_path / "q"), str(tmp_path / "v"), ref
         ),
     )
-    p, c = record["privacy"], record["counts"]
-    assert p["absent_quasi_identifiers"] == ["operator_age"]
+    assert record["privacy"]["absent_quasi_identifiers"] == ["operator_age"]
+    return record["privacy"], record["counts"]
+
+
+def test_reference_sample_with_the_default_rubric(spark, tmp_path):
+    """The real 17-column sample lacks operator_age: the class is formed by the other three."""
+    p, c = _run_reference(spark, tmp_path, DEFAULT)
     assert c["rows_in"] == c["rows_out"] + c["rows_quarantined"] + c["rows_suppressed"] == 20
     assert c["rows_suppressed"] == p["rows_suppressed"]
     assert c["rows_out"] == 0 or p["k_achieved"] >= 5
@@ -422,16 +427,7 @@ def test_job_with_every_quasi_identifier_absent_forms_one_class(spark, tmp_path)
     in one class of 20 rows, and no row is lost."""
     rubric = tmp_path / "rubric.yaml"
     rubric.write_text(rubric_text(k=5, quasi_identifiers=["operator_age"]), encoding="utf-8")
-    ref = f"file:{tmp_path / 'keyring.json'}"
-    save(new_keyring("quarterly", back=12, ahead=4), ref)
-    record = run(
-        spark,
-        RunOptions(
-            str(rubric), str(REFERENCE), str(tmp_path / "o"), str(tmp_path / "q"), str(tmp_path / "v"), ref
-        ),
-    )
-    p, c = record["privacy"], record["counts"]
-    assert p["absent_quasi_identifiers"] == ["operator_age"]
+    p, c = _run_reference(spark, tmp_path, rubric)
     assert c["rows_in"] == c["rows_out"] + c["rows_quarantined"] == 20
     assert c["rows_suppressed"] == 0 and p["classes"] == 1 and p["k_achieved"] == c["rows_out"]
 
