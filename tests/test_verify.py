@@ -286,13 +286,25 @@ def test_broken_output_is_rejected(spark, world, case):
     assert report.exit_code == 1
 
 
-def test_leak_scan_finds_raw_email_in_free_text_both_ways(spark, world):
+def test_leak_scan_finds_raw_email_in_free_text_every_way(spark, world):
     path = _write(world, "leak", CASES["raw_email_in_notes"][0](spark, world))
-    for budget in (10**12, 0):  # broadcast substring scan, then the word n-gram join
-        report = _run(spark, world, path, substring_budget=budget)
+    # broadcast substring scan; word n-gram join with broadcast look-ups; with shuffled ones
+    for budget, broadcast_rows in ((10**12, 10**6), (0, 10**6), (0, 0)):
+        report = _run(spark, world, path, substring_budget=budget, broadcast_rows=broadcast_rows)
         leaks = [r for r in report.failed if r.reason == "raw_value_leak"]
         assert [r.column for r in leaks] == ["operator_notes"], report.table()
         assert leaks[0].count == 40
+
+
+@pytest.mark.parametrize("case", ["unsalted_sha256", "wrong_window_key", "extra_unmasked_column"])
+def test_join_checks_without_broadcast_reject_the_same_defects(spark, world, case):
+    """Above MAX_BROADCAST_ROWS the join checks shuffle both sides; they must find the same."""
+    build, reason, _, needs_keyring = CASES[case]
+    path = _write(world, f"{case}_shuffled", build(spark, world))
+    shuffled = _run(spark, world, path, keyring=needs_keyring, broadcast_rows=0)
+    broadcast = _run(spark, world, path, keyring=needs_keyring)
+    assert reason in {r.reason for r in shuffled.failed}, shuffled.table()
+    assert shuffled.to_dict()["by_reason"] == broadcast.to_dict()["by_reason"]
 
 
 def test_card_numbers_need_luhn(spark):
