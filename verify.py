@@ -53,7 +53,7 @@ def _run(args) -> int:
     from piimask.session import get_spark
 
     report = verify(
-        get_spark("piimask-verify"),
+        get_spark("piimask-verify", driver_memory="4g"),
         args.rubric,
         args.output,
         raw=args.raw,

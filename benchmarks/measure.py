@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from piimask.session import get_spark
 
-    spark = get_spark(f"bench-{args.kind}", master="local[2]", shuffle_partitions=8)
+    memory = "4g" if args.kind == "verify" else "2g"  # as verify.py and the job ask for
+    spark = get_spark(f"bench-{args.kind}", master="local[2]", shuffle_partitions=8, driver_memory=memory)
     work = Path(args.work)
     rubric_path = str(ROOT / "rubric.yaml")
     out = work / f"{args.kind}-out"
