@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from urllib.parse import urlparse
 
 from pyspark import StorageLevel
-from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import DataType, TimestampNTZType, TimestampType
 from pyspark.sql.utils import AnalysisException
@@ -382,14 +382,9 @@ def _result(check: str, column: str, reason: str, count: int, message: str) -> R
 
 
 def _cells(df: DataFrame, columns: list[str], key: str = "value") -> DataFrame:
-    """(_row, column, value) for every non-null cell of ``columns`` (values cast to string)."""
-    return _values(df, columns, "_row").withColumnRenamed("value", key)
-
-
-def _values(df: DataFrame, columns: list[str], *keep: str) -> DataFrame:
-    """(*keep, column, value) for every non-null cell of ``columns`` (values cast to string)."""
-    arr = F.array(*[F.struct(F.lit(c).alias("column"), _q(c).cast("string").alias("value")) for c in columns])
-    return df.select(*keep, F.inline(arr)).where(F.col("value").isNotNull())
+    """(_row, column, ``key``) for every non-null cell of ``columns`` (values cast to string)."""
+    arr = F.array(*[F.struct(F.lit(c).alias("column"), _q(c).cast("string").alias(key)) for c in columns])
+    return df.select("_row", F.inline(arr)).where(F.col(key).isNotNull())
 
 
 def _normalized_words(text: Column) -> Column:
@@ -448,6 +443,7 @@ class _Verifier:
         self.store = Storage(spark)
         self.results: list[Result] = []
         self.persisted: list[DataFrame] = []
+        self.raw_values: DataFrame | None = None  # raw_pass's table of distinct raw values
         # join-based checks: (reason, check, columns, message(column, n), frame of _row, column)
         self.findings: list[tuple[str, str, list[str], Callable[[str, int], str], DataFrame]] = []
         self.tokens_removed: dict[str, int] = {}  # per token column, by erasure or retention
@@ -710,25 +706,82 @@ class _Verifier:
 
     # -- with the raw input
 
-    def raw_pass(self, raw: DataFrame, token_cols: list[str], common: list[str]) -> dict:
+    def raw_pass(
+        self, raw: DataFrame, ident: list[str], keyed: list[str], behavioral: list[str], common: list[str]
+    ) -> dict:
+        """One scan of the raw input: its row statistics are observed, and one aggregation makes
+        the small table of raw values that every raw-side check reads (kept as ``self.raw_values``):
+
+        * kind 0 (column, value): distinct values of the ``ident`` columns in every row (the
+          leak scan's needles, the unsalted digests);
+        * kind 1 (column, _window, value): distinct values of the ``keyed`` (HMAC and token)
+          columns in valid rows, with the window for HMAC columns (the recomputed digests and
+          tokens, the token counts);
+        * kind 2 (tuple, n): the ``behavioral`` tuples of valid rows with their row counts.
+
+        Most rows repeat a few thousand operators, sites and devices, so partial aggregation
+        shrinks the cells before the shuffle. Caching the annotated input instead and deriving
+        each table from it took longer (measured at 1M rows).
+        """
         valid = F.size(F.col(Q_REASONS)) == 0
+        obs = Observation("piimask_verify_raw")
         aggs = [
             F.count(F.lit(1)).alias("_rows"),
             F.sum(F.when(valid, 1).otherwise(0)).alias("_valid"),
-            F.collect_set(F.when(valid, F.col(WINDOW))).alias("_windows"),
+            F.concat_ws(",", F.collect_set(F.when(valid, F.col(WINDOW)))).alias("_windows"),
         ]
         for i, c in enumerate(common):
             aggs.append(F.sum(F.when(valid & _q(c).isNull(), 1).otherwise(0)).alias(f"_n{i}"))
-        for i, c in enumerate(token_cols):
-            aggs.append(F.countDistinct(F.when(valid, _q(c).cast("string"))).alias(f"_t{i}"))
-        row = raw.agg(*aggs).collect()[0]
+        hmac = {s.name for s in self.rubric.with_treatment("hmac")}
+        null, no_tuple = F.lit(None).cast("string"), F.lit(None).cast("array<string>")
+
+        def cell(kind: int, column: str | None, window: Column, value: Column, tup: Column = no_tuple):
+            name = F.lit(column).cast("string")
+            return F.struct(
+                F.lit(kind).alias("kind"),
+                name.alias("column"),
+                window.alias(WINDOW),
+                value.alias("value"),
+                tup.alias("tuple"),
+            )
+
+        def text(c: str) -> Column:
+            return _q(c).cast("string")
+
+        cells = [cell(0, c, null, text(c)) for c in ident]
+        cells += [
+            cell(1, c, F.when(valid, F.col(WINDOW)) if c in hmac else null, F.when(valid, text(c)))
+            for c in keyed
+        ]
+        if behavioral:
+            tup = F.when(valid, F.array(*[text(c) for c in behavioral]))
+            cells.append(cell(2, None, null, null, tup))
+        stats: dict = {}
+        if cells:
+            self.raw_values = self.keep(
+                raw.observe(obs, *aggs)
+                .select(F.inline(F.array(*cells)))
+                .where(F.col("value").isNotNull() | F.col("tuple").isNotNull())
+                .groupBy("kind", "column", WINDOW, "value", "tuple")
+                .agg(F.count(F.lit(1)).alias("n"))
+            )
+            distinct = self.raw_values.where(F.col("kind") == 1).groupBy("column").count().collect()
+            stats["distinct"] = {r["column"]: int(r["count"]) for r in distinct}
+        else:
+            raw.observe(obs, *aggs).write.format("noop").mode("overwrite").save()
+        row = obs.get
         return {
             "rows": int(row["_rows"]),
             "valid": int(row["_valid"] or 0),
-            "windows": sorted(w for w in row["_windows"] if w),
+            "windows": sorted(w for w in (row["_windows"] or "").split(",") if w),
             "nulls": {c: int(row[f"_n{i}"] or 0) for i, c in enumerate(common)},
-            "distinct": {c: int(row[f"_t{i}"] or 0) for i, c in enumerate(token_cols)},
+            "distinct": {c: stats.get("distinct", {}).get(c, 0) for c in keyed},
         }
+
+    def raw(self, kind: int, columns: list[str] | None = None) -> DataFrame:
+        """Rows of one kind of ``raw_pass``'s table (of some columns)."""
+        df = self.raw_values.where(F.col("kind") == kind)
+        return df if columns is None else df.where(F.col("column").isin(columns))
 
     def reconcile(self, raw_stats: dict, out_rows: int, audit: dict | None) -> int:
         counts = (audit or {}).get("counts") or {}
@@ -810,14 +863,14 @@ class _Verifier:
                 )
             )
 
-    def behavioral(self, raw_valid: DataFrame, out: DataFrame, cols: list[str], suppressed: int):
+    def behavioral(self, out: DataFrame, cols: list[str], suppressed: int):
         if not cols:
             return
-        sel = [_q(c).cast("string").alias(c) for c in cols]
-        both = raw_valid.select(*sel, F.lit(1).alias("_d")).unionByName(
-            out.select(*sel, F.lit(-1).alias("_d"))
+        tup = F.array(*[_q(c).cast("string") for c in cols])
+        both = (
+            self.raw(2).select("tuple", "n").unionByName(out.select(tup.alias("tuple"), F.lit(-1).alias("n")))
         )
-        diff = both.groupBy(*cols).agg(F.sum("_d").alias("_d"))
+        diff = both.groupBy("tuple").agg(F.sum("n").alias("_d"))
         row = diff.agg(
             F.sum(F.when(F.col("_d") > 0, F.col("_d")).otherwise(0)).alias("missing"),
             F.sum(F.when(F.col("_d") < 0, -F.col("_d")).otherwise(0)).alias("extra"),
@@ -836,24 +889,20 @@ class _Verifier:
             )
         )
 
-    def leaks(
-        self, raw: DataFrame, out: DataFrame, ident: list[str], out_rows: int, max_needles: int
-    ) -> None:
+    def leaks(self, out: DataFrame, ident: list[str], out_rows: int, max_needles: int) -> None:
         """Whole-cell equality join for every column; substring scan for free-text columns."""
         data_cols = [c for c in out.columns if c != "_row"]
-        needles = None
-        for c in ident:
-            part = raw.select(F.lit(c).alias("src"), F.trim(_q(c).cast("string")).alias("raw")).where(
-                F.col("raw").isNotNull() & (F.length("raw") > 0)
-            )
-            needles = part if needles is None else needles.unionByName(part)
-        if needles is None:
+        if not ident:
             return
-        # distinct: most rows repeat a few thousand operators, sites and devices (partial
-        # aggregation shrinks them before the shuffle)
+        trimmed = F.trim(F.col("value"))
         # kept: the equality join and the free-text scan both read them
         needles, small = self.small(
-            needles.select("src", F.lower("raw").alias("key"), F.length("raw").alias("len")).distinct()
+            self.raw(0, ident)
+            .select(
+                F.col("column").alias("src"), F.lower(trimmed).alias("key"), F.length(trimmed).alias("len")
+            )
+            .where(F.col("len") > 0)
+            .distinct()
         )
         # a cell shorter than MIN_LEAK_CHARS can only match a needle of its own column
         cells = (
@@ -903,7 +952,7 @@ class _Verifier:
             found,
         )
 
-    def unkeyed(self, raw: DataFrame, out: DataFrame, direct: list[str]) -> None:
+    def unkeyed(self, out: DataFrame, direct: list[str]) -> None:
         if not direct:
             return
         # An output value can only equal a digest of its own length (SHA-256 64 hex characters,
@@ -922,10 +971,11 @@ class _Verifier:
             wanted = [fn for name, fn in UNSALTED.items() if seen[f"{c}|{name}"]]
             if not wanted:
                 continue
-            v = _q(c).cast("string")
+            v = F.col("value")
             variants = F.explode(F.array_distinct(F.array(v, F.lower(F.trim(v))))).alias("v")
             parts.append(
-                raw.select(variants)
+                self.raw(0, [c])
+                .select(variants)
                 .distinct()  # one digest per distinct value, not per row
                 .select(
                     F.lit(c).alias("column"),
@@ -981,16 +1031,10 @@ class _Verifier:
 
     # -- with the keyring
 
-    def keyed(self, raw_valid: DataFrame, out: DataFrame, dtypes: dict, keyring, windows: list[str]) -> None:
+    def keyed(self, out: DataFrame, dtypes: dict, keyring, windows: list[str], common: list[str]) -> None:
         rubric = self.rubric
-        direct = [
-            s.name
-            for s in rubric.with_treatment("hmac")
-            if s.name in out.columns and s.name in raw_valid.columns
-        ]
-        tokens = [
-            s for s in rubric.with_treatment("token") if s.name in out.columns and s.name in raw_valid.columns
-        ]
+        direct = [s.name for s in rubric.with_treatment("hmac") if s.name in common]
+        tokens = [s for s in rubric.with_treatment("token") if s.name in common]
         missing = [w for w in windows if w not in keyring.direct]
         self.add(
             _result(
@@ -1009,9 +1053,9 @@ class _Verifier:
             wcols = [WINDOW] if has_window else []
             # one HMAC per distinct (column, window, value), not per cell: most rows repeat a
             # few thousand operators and tools within a window
-            values = _values(raw_valid, direct, WINDOW).distinct()
             expected, _ = self.small(
-                values.join(keys, on=WINDOW, how="left")
+                self.raw(1, direct)
+                .join(keys, on=WINDOW, how="left")
                 .select(
                     "column",
                     *wcols,
@@ -1047,8 +1091,8 @@ class _Verifier:
                 *[F.when(F.col("column") == t.name, token(value, t.params, ipad, opad)) for t in tokens]
             )
             expected, _ = self.small(
-                _values(raw_valid, names)
-                .distinct()
+                self.raw(1, names)
+                .select("column", "value")
                 .crossJoin(F.broadcast(token_keys))
                 .select("column", tok.alias("token"))
             )
@@ -1184,21 +1228,22 @@ def verify(
         v.privacy(out, audit)
         v.k_suppressed = int(((audit or {}).get("privacy") or {}).get("rows_suppressed") or 0)
         if raw_df is not None:
-            annotated = v.keep(annotate(raw_df, spec))
-            raw_valid = annotated.where(F.size(F.col(Q_REASONS)) == 0)
             common = [c for c in out_cols if c in raw_cols and c in spec.output_columns]
-            raw_stats = v.raw_pass(annotated, token_cols, common)
+            ident = [s.name for s in spec.columns if s.bucket in ("direct", "quasi") and s.name in raw_cols]
+            direct = [c for c in common if spec.column(c).treatment == "hmac"]
+            keyed = [c for c in common if spec.column(c).treatment in ("hmac", "token")]
+            behavioral = [c for c in common if spec.column(c).treatment == "keep"]
+            raw_stats = v.raw_pass(
+                annotate(raw_df, spec), list(dict.fromkeys(ident + direct)), keyed, behavioral, common
+            )
             suppressed = v.reconcile(raw_stats, out_stats["rows"], audit)
             v.nulls(raw_stats, out_stats, common)
-            behavioral = [c for c in common if spec.column(c).treatment == "keep"]
-            v.behavioral(raw_valid, out, behavioral, suppressed)
-            ident = [s.name for s in spec.columns if s.bucket in ("direct", "quasi") and s.name in raw_cols]
-            v.leaks(annotated, out, ident, out_stats["rows"], raw_stats["rows"] * len(ident))
-            direct = [c for c in common if spec.column(c).treatment == "hmac"]
-            v.unkeyed(annotated, out, direct)
+            v.behavioral(out, behavioral, suppressed)
+            v.leaks(out, ident, out_stats["rows"], raw_stats["rows"] * len(ident))
+            v.unkeyed(out, direct)
             v.token_counts(raw_stats, out_stats, token_cols)
             if ring is not None:
-                v.keyed(raw_valid, out, dtypes, ring, raw_stats["windows"])
+                v.keyed(out, dtypes, ring, raw_stats["windows"], common)
             v.flush()
     finally:
         v.cleanup()
