@@ -58,7 +58,10 @@ def token(col: Column, params: Mapping, ipad: Column, opad: Column) -> Column:
             "0",
         )
         octets = [first] + [F.substring(digest, 1 + 2 * i, 2) for i in range(1, 6)]
-        return F.when(col.isNotNull(), F.concat_ws(":", *octets))
+        parts = [octets[0]]
+        for octet in octets[1:]:
+            parts += [F.lit(":"), octet]
+        return F.concat(*parts)  # null for a null value (concat_ws would give "")
     body = F.concat(F.lit(params["prefix"] + "_"), hex20)
     if fmt == "email":
         return F.concat(body, F.lit("@" + MASKED_EMAIL_DOMAIN))
@@ -188,7 +191,9 @@ def treat(spec: RubricColumn, ctx: RowContext) -> Column:
     """The masked expression for one rubric column, aliased to the column's own name."""
     col = ctx.raw(spec.name)
     fn = TREATMENT_FUNCTIONS[spec.treatment]
-    out = fn(col, spec, ctx)
-    if spec.treatment != "keep":  # null stays null, nothing else becomes null
-        out = F.when(col.isNotNull(), out)
-    return out.alias(spec.name)
+    # Null stays null because every treatment propagates null (tests/test_treatments.py checks
+    # each), not through a `when(col.isNotNull(), ...)` guard: Spark shares no subexpression
+    # inside a conditional branch, so the guard made the hour and MAC-token expressions parse
+    # or hash their value several times a row (1M rows, columns other than free text: 26.4 s
+    # with the guard, 20.0 s without). Nothing else becomes null: validation sees to that.
+    return fn(col, spec, ctx).alias(spec.name)

@@ -71,6 +71,12 @@ def session_time_zone(spark, tz):
         spark.conf.set("spark.sql.session.timeZone", old)
 
 
+@pytest.mark.parametrize("column", [c.name for c in parse_rubric(RUBRIC).columns])
+def test_every_treatment_maps_null_to_null(spark, spec, column):
+    """treat() has no null guard of its own (it would stop Spark sharing subexpressions)."""
+    assert apply(spark, spec, column, [None, "x"])[0] is None
+
+
 def test_gps_grid_exact_two_decimals_without_float_noise(spark, spec):
     raw = ["45.521234", "-122.681345", "0.29", "-0.001", "45.5", "90", "-180", "1e-3", None]
     want = ["45.52", "-122.69", "0.29", "-0.01", "45.50", "90.00", "-180.00", "0.00", None]
