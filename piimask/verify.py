@@ -718,7 +718,7 @@ class _Verifier:
           leak scan's needles, the unsalted digests);
         * kind 1 (column, _window, value): distinct values of the ``keyed`` (HMAC and token)
           columns in valid rows, with the window for HMAC columns (the recomputed digests and
-          tokens, the token counts);
+          tokens; ``distinct`` counts the token columns' values);
         * kind 2 (tuple, n): the ``behavioral`` tuples of valid rows with their row counts.
 
         Most rows repeat a few thousand operators, sites and devices, so partial aggregation
@@ -767,7 +767,9 @@ class _Verifier:
                 .groupBy("kind", "column", WINDOW, "value", "tuple")
                 .agg(F.count(F.lit(1)).alias("n"))
             )
-            distinct = self.raw_values.where(F.col("kind") == 1).groupBy("column").count().collect()
+            # distinct raw values per token column (an HMAC column's rows are per window as well)
+            tokens = [c for c in keyed if c not in hmac]
+            distinct = self.raw(1, tokens).groupBy("column").count().collect() if tokens else []
             stats["distinct"] = {r["column"]: int(r["count"]) for r in distinct}
         else:
             raw.observe(obs, *aggs).write.format("noop").mode("overwrite").save()
@@ -777,7 +779,7 @@ class _Verifier:
             "valid": int(row["_valid"] or 0),
             "windows": sorted(w for w in (row["_windows"] or "").split(",") if w),
             "nulls": {c: int(row[f"_n{i}"] or 0) for i, c in enumerate(common)},
-            "distinct": {c: stats.get("distinct", {}).get(c, 0) for c in keyed},
+            "distinct": {c: stats.get("distinct", {}).get(c, 0) for c in keyed if c not in hmac},
         }
 
     def raw(self, kind: int, columns: list[str] | None = None) -> DataFrame:
