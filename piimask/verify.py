@@ -383,18 +383,26 @@ def _result(check: str, column: str, reason: str, count: int, message: str) -> R
     return Result(check, column, reason, count == 0, int(count), message)
 
 
-def _cells(df: DataFrame, columns: list[str], key: str = "value") -> DataFrame:
-    """(_row, column, ``key``) for every non-null cell of ``columns`` (values cast to string)."""
+def _cells(df: DataFrame, columns: list[str], key: str = "value", extra: list[str] = ()) -> DataFrame:
+    """(``extra``, column, ``key``, n): the distinct non-null cells of ``columns`` (values cast
+    to string) with their row counts ``n``. The join checks join distinct cells and add up
+    their counts: most columns repeat a few thousand values (at 2M rows, 20 output columns
+    make 40M cells but about 2.2M distinct ones)."""
     arr = F.array(*[F.struct(F.lit(c).alias("column"), _q(c).cast("string").alias(key)) for c in columns])
-    return df.select("_row", F.inline(arr)).where(F.col(key).isNotNull())
+    return (
+        df.select(*extra, F.inline(arr))
+        .where(F.col(key).isNotNull())
+        .groupBy(*extra, "column", key)
+        .agg(F.count(F.lit(1)).alias("n"))
+    )
 
 
 def _normalized_words(text: Column) -> Column:
     return F.trim(F.regexp_replace(F.lower(text), r"[^\p{L}\p{N}]+", " "))
 
 
-def _gram_matches(text_cells: DataFrame, grams: DataFrame, broadcast: bool) -> DataFrame:
-    """(_row, column) of the text cells holding one of ``grams`` (normalized word sequences of
+def _gram_matches(text_cells: DataFrame, grams: DataFrame, broadcast: bool, keys: list[str]) -> DataFrame:
+    """The ``keys`` of the (distinct) text cells holding one of ``grams`` (normalized word sequences of
     at most MAX_NGRAM_WORDS words) as a run of whole words.
 
     Every word of a text is looked up among the grams' first words, and only at the positions
@@ -403,21 +411,23 @@ def _gram_matches(text_cells: DataFrame, grams: DataFrame, broadcast: bool) -> D
     verify's time). With ``broadcast`` (``grams`` is small) both look-ups are broadcast joins and
     the words ride along; otherwise the starts are shuffled and joined back to their texts.
     """
-    texts = text_cells.select("_row", "column", F.split(_normalized_words(F.col("text")), " ").alias("words"))
+    texts = text_cells.select(*keys, F.split(_normalized_words(F.col("text")), " ").alias("words"))
     firsts = grams.select(F.split(F.col("gram"), " ").getItem(0).alias("word")).distinct()
     kept = ["words"] if broadcast else []
-    starts = texts.select("_row", "column", *kept, F.posexplode("words").alias("pos", "word")).join(
+    starts = texts.select(*keys, *kept, F.posexplode("words").alias("pos", "word")).join(
         F.broadcast(firsts) if broadcast else firsts, on="word", how="left_semi"
     )
     if not broadcast:
-        starts = starts.select("_row", "column", "pos").join(texts, on=["_row", "column"])
+        starts = starts.select(*keys, "pos").join(texts, on=keys)
     runs = F.transform(
         F.sequence(F.lit(1), F.lit(MAX_NGRAM_WORDS)),
         lambda k: F.array_join(F.slice(F.col("words"), F.col("pos") + 1, k), " "),
     )
-    candidates = starts.select("_row", "column", F.explode(F.array_distinct(runs)).alias("gram"))
-    return candidates.join(F.broadcast(grams) if broadcast else grams, on="gram", how="left_semi").select(
-        "_row", "column"
+    candidates = starts.select(*keys, F.explode(F.array_distinct(runs)).alias("gram"))
+    return (
+        candidates.join(F.broadcast(grams) if broadcast else grams, on="gram", how="left_semi")
+        .select(*keys)
+        .distinct()
     )
 
 
@@ -446,7 +456,8 @@ class _Verifier:
         self.results: list[Result] = []
         self.persisted: list[DataFrame] = []
         self.raw_values: DataFrame | None = None  # raw_pass's table of distinct raw values
-        # join-based checks: (reason, check, columns, message(column, n), frame of _row, column)
+        # join-based checks: (reason, check, columns, message(column, n), frame of distinct
+        # violating cells: column, n = their rows)
         self.findings: list[tuple[str, str, list[str], Callable[[str, int], str], DataFrame]] = []
         self.tokens_removed: dict[str, int] = {}  # per token column, by erasure or retention
         self.k_suppressed = 0  # rows the job suppressed for k-anonymity (audit privacy record)
@@ -521,33 +532,65 @@ class _Verifier:
             )
 
     def row_pass(self, out: DataFrame, dtypes: dict, token_cols: list[str]) -> dict:
-        """One aggregation over the output: every row check, row count, nulls, distinct tokens."""
+        """The row checks, the row count, nulls per column and distinct tokens, in one job.
+
+        A digest check runs on every row (digests are unique by design). Every other check runs
+        once per distinct value of its column, weighted by the value's row count: generalized,
+        tokenized and behavioral columns hold few distinct values, and so do redacted texts whose
+        identifiers became placeholders (measured at 1M rows: 66 distinct masked notes), so the
+        free-text detectors, the costliest check, run on a handful of texts instead of every row.
+        """
         checks = row_checks(self.rubric, set(out.columns))
+        digest = {s.name for s in self.rubric.with_treatment("hmac")}
+        per_row = [k for k in checks if k.column in digest]
+        by_value: dict[str, list[RowCheck]] = {}
+        for k in checks:
+            if k.column not in digest:
+                by_value.setdefault(k.column, []).append(k)
+        for c in token_cols:
+            by_value.setdefault(c, [])
         aggs = [F.count(F.lit(1)).alias("_rows")]
-        for i, chk in enumerate(checks):
+        for i, chk in enumerate(per_row):
             cond = chk.violated(_q(chk.column), dtypes[chk.column])
             aggs.append(F.sum(F.when(cond, 1).otherwise(0)).alias(f"_c{i}"))
-        data_cols = [c for c in out.columns if c != "_row"]
+        data_cols = list(out.columns)
         for i, c in enumerate(data_cols):
             aggs.append(F.sum(F.when(_q(c).isNull(), 1).otherwise(0)).alias(f"_n{i}"))
-        for i, c in enumerate(token_cols):
-            aggs.append(F.countDistinct(_q(c).cast("string")).alias(f"_t{i}"))
-        row = out.agg(*aggs).collect()[0]
-        for i, chk in enumerate(checks):
-            n = int(row[f"_c{i}"] or 0)
+        branches = [out.agg(*aggs).select(F.lit(-1).alias("_i"), F.to_json(F.struct("*")).alias("_v"))]
+        n = F.col("__piimask_n")
+        for i, (c, ks) in enumerate(by_value.items()):
+            values = out.groupBy(_q(c)).agg(F.count(F.lit(1)).alias("__piimask_n"))
+            sums = [
+                F.sum(F.when(k.violated(_q(c), dtypes[c]), n).otherwise(0)).alias(f"_c{j}")
+                for j, k in enumerate(ks)
+            ]
+            one = values.agg(F.count(_q(c)).alias("_d"), *sums)
+            branches.append(one.select(F.lit(i).alias("_i"), F.to_json(F.struct("*")).alias("_v")))
+        union = branches[0]
+        for b in branches[1:]:
+            union = union.unionByName(b)
+        got = {int(r["_i"]): json.loads(r["_v"]) for r in union.collect()}
+        row = got[-1]
+        # to_json leaves out a null (the sum over no rows)
+        found = [(chk, row.get(f"_c{i}")) for i, chk in enumerate(per_row)]
+        for i, ks in enumerate(by_value.values()):
+            found += [(k, got[i].get(f"_c{j}")) for j, k in enumerate(ks)]
+        for chk, n_bad in sorted(found, key=lambda f: checks.index(f[0])):
+            n_bad = int(n_bad or 0)
             self.add(
                 _result(
                     chk.check,
                     chk.column,
                     chk.reason,
-                    n,
-                    f"{n} row(s) of {chk.column} violate '{chk.check}' ({REASON_CODES[chk.reason]}).",
+                    n_bad,
+                    f"{n_bad} row(s) of {chk.column} violate '{chk.check}' ({REASON_CODES[chk.reason]}).",
                 )
             )
+        names = list(by_value)
         return {
             "rows": int(row["_rows"]),
-            "nulls": {c: int(row[f"_n{i}"] or 0) for i, c in enumerate(data_cols)},
-            "distinct_tokens": {c: int(row[f"_t{i}"] or 0) for i, c in enumerate(token_cols)},
+            "nulls": {c: int(row.get(f"_n{i}") or 0) for i, c in enumerate(data_cols)},
+            "distinct_tokens": {c: int(got[names.index(c)].get("_d") or 0) for c in token_cols},
         }
 
     def audit(self, audit: dict | None, out_rows: int) -> None:
@@ -895,7 +938,7 @@ class _Verifier:
 
     def leaks(self, out: DataFrame, ident: list[str], out_rows: int, max_needles: int) -> None:
         """Whole-cell equality join for every column; substring scan for free-text columns."""
-        data_cols = [c for c in out.columns if c != "_row"]
+        data_cols = list(out.columns)
         if not ident:
             return
         trimmed = F.trim(F.col("value"))
@@ -911,14 +954,15 @@ class _Verifier:
         # a cell shorter than MIN_LEAK_CHARS can only match a needle of its own column
         cells = (
             _cells(out, data_cols)
-            .select("_row", "column", F.lower(F.trim("value")).alias("key"))
+            .withColumn("key", F.lower(F.trim("value")))
             .where((F.length("key") >= MIN_LEAK_CHARS) | F.col("column").isin(ident))
         )
-        equal = (
-            cells.join(needles, on="key")
-            .where((F.col("len") >= MIN_LEAK_CHARS) | (F.col("column") == F.col("src")))
-            .select("_row", "column")
-        )
+        equal = cells.join(
+            needles,
+            (cells["key"] == needles["key"])
+            & ((needles["len"] >= MIN_LEAK_CHARS) | (cells["column"] == needles["src"])),
+            "left_semi",
+        ).select("column", "value", "n")
         texts = [
             c for c in data_cols if c in self.rubric.names and self.rubric.column(c).treatment == "redact"
         ]
@@ -928,13 +972,13 @@ class _Verifier:
             long_needles = (
                 needles.where(F.col("len") >= MIN_LEAK_CHARS).select(F.col("key").alias("needle")).distinct()
             )
-            text_cells = _cells(out, texts).select("_row", "column", F.lower("value").alias("text"))
+            text_cells = _cells(out, texts).withColumn("text", F.lower("value"))
             # an upper bound of the work without a counting job: every raw cell a needle
             if max_needles * out_rows * len(texts) <= self.substring_budget:
                 mode = "substring (broadcast contains join)"
                 sub = text_cells.join(
-                    F.broadcast(long_needles), F.col("text").contains(F.col("needle"))
-                ).select("_row", "column")
+                    F.broadcast(long_needles), F.col("text").contains(F.col("needle")), "left_semi"
+                ).select("column", "value", "n")
             else:
                 mode = "word n-gram equality join"
                 norm = self.keep(
@@ -942,8 +986,8 @@ class _Verifier:
                     .where(F.length("gram") > 0)
                     .distinct()
                 )
-                sub = _gram_matches(text_cells, norm, small)
-            found = found.unionByName(sub)
+                sub = _gram_matches(text_cells, norm, small, ["column", "value", "n"])
+            found = found.unionByName(sub).distinct()  # a cell found both ways is counted once
         sources = ", ".join(ident)
         self.find(
             "raw_value_leak",
@@ -992,7 +1036,7 @@ class _Verifier:
         for p in parts[1:]:
             digests = digests.unionByName(p)
         digests, _ = self.small(digests.where(F.col("digest").isNotNull()))
-        cells = _cells(out, direct).select("_row", "column", F.lower("value").alias("digest"))
+        cells = _cells(out, direct).withColumn("digest", F.lower("value"))
         self.find(
             "unkeyed_hash",
             "digest is keyed",
@@ -1075,9 +1119,11 @@ class _Verifier:
                 *[F.struct(F.lit(c).alias("column"), _q(c).cast("string").alias("digest")) for c in direct]
             )
             cells = (
-                shown.select("_row", *wcols, F.explode(arr).alias("cell"))
-                .select("_row", *wcols, "cell.column", "cell.digest")
+                shown.select(*wcols, F.explode(arr).alias("cell"))
+                .select(*wcols, "cell.column", "cell.digest")
                 .where(F.col("digest").isNotNull())
+                .groupBy(*wcols, "column", "digest")
+                .agg(F.count(F.lit(1)).alias("n"))
             )
             scope = "its row's window" if has_window else "any window (event time not in output)"
             self.find(
@@ -1124,15 +1170,14 @@ class _Verifier:
         if not self.findings:
             return
         frames = [
-            f.select(F.lit(i).alias("_f"), "column", "_row")
-            for i, (_, _, _, _, f) in enumerate(self.findings)
+            f.select(F.lit(i).alias("_f"), "column", "n") for i, (_, _, _, _, f) in enumerate(self.findings)
         ]
         union = frames[0]
         for f in frames[1:]:
             union = union.unionByName(f)
         counts = {
             (row["_f"], row["column"]): int(row["n"])
-            for row in union.groupBy("_f", "column").agg(F.countDistinct("_row").alias("n")).collect()
+            for row in union.groupBy("_f", "column").agg(F.sum("n").alias("n")).collect()
         }
         for i, (reason, check, columns, message, _) in enumerate(self.findings):
             for c in columns:
@@ -1200,12 +1245,9 @@ def verify(
     v.tokens_removed = ((audit or {}).get("counts") or {}).get("tokens_removed_after_run") or {}
     fmt = ((audit or {}).get("output") or {}).get("format")
     # Not kept: each check group reads only the columns it needs from the files, cheaper than
-    # caching every row (measured at 1M rows: 8 s less). ``_row`` is a row's position in the
-    # scan, the same in every scan of the same files, so the findings of one row still merge.
-    out = _read_output(spark, store, output, fmt if fmt in ("csv", "parquet") else None).withColumn(
-        "_row", F.monotonically_increasing_id()
-    )
-    out_cols = [c for c in out.columns if c != "_row"]
+    # caching every row (measured at 1M rows: 8 s less).
+    out = _read_output(spark, store, output, fmt if fmt in ("csv", "parquet") else None)
+    out_cols = list(out.columns)
     dtypes = {f.name: f.dataType for f in out.schema.fields}
     try:
         raw_df = None
