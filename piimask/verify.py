@@ -383,15 +383,18 @@ def _result(check: str, column: str, reason: str, count: int, message: str) -> R
     return Result(check, column, reason, count == 0, int(count), message)
 
 
-def _cells(df: DataFrame, columns: list[str], key: str = "value", extra: list[str] = ()) -> DataFrame:
+def _cells(
+    df: DataFrame, columns: list[str], key: str = "value", extra: list[str] = (), where: Column | None = None
+) -> DataFrame:
     """(``extra``, column, ``key``, n): the distinct non-null cells of ``columns`` (values cast
     to string) with their row counts ``n``. The join checks join distinct cells and add up
     their counts: most columns repeat a few thousand values (at 2M rows, 20 output columns
-    make 40M cells but about 2.2M distinct ones)."""
+    make 40M cells but about 2.2M distinct ones). ``where`` filters the cells first."""
     arr = F.array(*[F.struct(F.lit(c).alias("column"), _q(c).cast("string").alias(key)) for c in columns])
+    present = F.col(key).isNotNull()
     return (
         df.select(*extra, F.inline(arr))
-        .where(F.col(key).isNotNull())
+        .where(present if where is None else present & where)
         .groupBy(*extra, "column", key)
         .agg(F.count(F.lit(1)).alias("n"))
     )
@@ -456,6 +459,7 @@ class _Verifier:
         self.results: list[Result] = []
         self.persisted: list[DataFrame] = []
         self.raw_values: DataFrame | None = None  # raw_pass's table of distinct raw values
+        self.mismatched: tuple | None = None  # digest_mismatches' frame and scope, once made
         # join-based checks: (reason, check, columns, message(column, n), frame of distinct
         # violating cells: column, n = their rows)
         self.findings: list[tuple[str, str, list[str], Callable[[str, int], str], DataFrame]] = []
@@ -951,18 +955,27 @@ class _Verifier:
             .where(F.col("len") > 0)
             .distinct()
         )
-        # a cell shorter than MIN_LEAK_CHARS can only match a needle of its own column
-        cells = (
-            _cells(out, data_cols)
-            .withColumn("key", F.lower(F.trim("value")))
-            .where((F.length("key") >= MIN_LEAK_CHARS) | F.col("column").isin(ident))
+        # A cell can only equal a needle of its own length: the lengths the needles have are few,
+        # and filtering on them drops every digest cell before the cells are counted (at 2M rows,
+        # 2M distinct event_id digests). A cell shorter than MIN_LEAK_CHARS can only match a
+        # needle of its own column.
+        lengths = sorted(r[0] for r in needles.select(F.length("key")).distinct().collect())
+        key = F.lower(F.trim("value"))
+        cells, few = self.small(
+            _cells(
+                out,
+                data_cols,
+                where=F.length(key).isin(lengths)
+                & ((F.length(key) >= MIN_LEAK_CHARS) | F.col("column").isin(ident)),
+            ).withColumn("key", key)
         )
-        equal = cells.join(
-            needles,
-            (cells["key"] == needles["key"])
-            & ((needles["len"] >= MIN_LEAK_CHARS) | (cells["column"] == needles["src"])),
-            "left_semi",
-        ).select("column", "value", "n")
+        same = (cells["key"] == needles["key"]) & (
+            (needles["len"] >= MIN_LEAK_CHARS) | (cells["column"] == needles["src"])
+        )
+        if few:  # the needles stream past the broadcast cells, unshuffled
+            equal = needles.join(cells, same).select(cells["column"], cells["value"], cells["n"]).distinct()
+        else:
+            equal = cells.join(needles, same, "left_semi").select("column", "value", "n")
         texts = [
             c for c in data_cols if c in self.rubric.names and self.rubric.column(c).treatment == "redact"
         ]
@@ -1000,20 +1013,43 @@ class _Verifier:
             found,
         )
 
-    def unkeyed(self, out: DataFrame, direct: list[str]) -> None:
+    def unkeyed(self, out: DataFrame, direct: list[str], mismatched: DataFrame | None = None) -> None:
+        """No direct value is a plain SHA-256, SHA-1 or MD5 of a raw value.
+
+        With the keyring, ``mismatched`` holds the digests that are not their row's HMAC, and
+        only those are candidates: a digest equal to an HMAC of a raw value cannot also be a
+        plain digest of a raw value (that would be a SHA-256 collision). At 2M rows this spares
+        joining 2M distinct event_id digests with 2M digests of the raw values.
+        """
         if not direct:
             return
         # An output value can only equal a digest of its own length (SHA-256 64 hex characters,
-        # SHA-1 40, MD5 32): one cheap pass over the (persisted) output says which lengths occur,
-        # and only those digests of the raw values are computed and joined.
+        # SHA-1 40, MD5 32): one cheap pass over the candidates says which lengths occur, and
+        # only those digests of the raw values are computed and joined.
         lengths = {"sha256": 64, "sha1": 40, "md5": 32}
-        seen = out.agg(
-            *[
-                F.max(F.when(F.length(_q(c)) == n, 1).otherwise(0)).alias(f"{c}|{name}")
-                for c in direct
-                for name, n in lengths.items()
-            ]
-        ).collect()[0]
+        few = False
+        if mismatched is None:
+            cells = _cells(out, direct)
+            seen = out.agg(
+                *[
+                    F.max(F.when(F.length(_q(c)) == n, 1).otherwise(0)).alias(f"{c}|{name}")
+                    for c in direct
+                    for name, n in lengths.items()
+                ]
+            ).collect()[0]
+        else:
+            cells, few = self.small(
+                mismatched.groupBy("column", F.col("digest").alias("value")).agg(F.sum("n").alias("n"))
+            )
+            seen = cells.agg(
+                *[
+                    F.max(F.when((F.col("column") == c) & (F.length("value") == n), 1).otherwise(0)).alias(
+                        f"{c}|{name}"
+                    )
+                    for c in direct
+                    for name, n in lengths.items()
+                ]
+            ).collect()[0]
         parts = []
         for c in direct:
             wanted = [fn for name, fn in UNSALTED.items() if seen[f"{c}|{name}"]]
@@ -1035,8 +1071,13 @@ class _Verifier:
         digests = parts[0]
         for p in parts[1:]:
             digests = digests.unionByName(p)
-        digests, _ = self.small(digests.where(F.col("digest").isNotNull()))
-        cells = _cells(out, direct).withColumn("digest", F.lower("value"))
+        digests = digests.where(F.col("digest").isNotNull())
+        cells = cells.withColumn("digest", F.lower("value"))
+        if few:  # the raw values' digests stream past the few broadcast candidates
+            found = digests.join(cells, on=["column", "digest"]).select("column", "value", "n").distinct()
+        else:
+            digests, _ = self.small(digests)
+            found = cells.join(digests, on=["column", "digest"], how="left_semi")
         self.find(
             "unkeyed_hash",
             "digest is keyed",
@@ -1045,7 +1086,7 @@ class _Verifier:
                 f"{n} row(s) of {c} equal an unsalted SHA-256, SHA-1 or MD5 of a raw "
                 f"{c} value: the hash is not keyed."
             ),
-            cells.join(digests, on=["column", "digest"], how="left_semi"),
+            found,
         )
 
     def token_counts(self, raw_stats: dict, out_stats: dict, token_cols: list[str]) -> None:
@@ -1079,6 +1120,50 @@ class _Verifier:
 
     # -- with the keyring
 
+    def digest_mismatches(self, out: DataFrame, dtypes: dict, keyring, common: list[str]) -> tuple:
+        """(kept frame of the distinct direct cells that are not the HMAC of a raw value with the
+        key of their row's window: column, window, digest, n; the scope's wording), made once."""
+        if self.mismatched is not None:
+            return self.mismatched
+        rubric = self.rubric
+        direct = [s.name for s in rubric.with_treatment("hmac") if s.name in common]
+        if not direct:
+            return None, ""
+        keys = F.broadcast(keys_frame(self.spark, keyring))
+        event = rubric.event_time_column
+        has_window = event in out.columns and rubric.column(event).treatment in ("hour", "keep")
+        wcols = [WINDOW] if has_window else []
+        # one HMAC per distinct (column, window, value), not per cell: most rows repeat a
+        # few thousand operators and tools within a window
+        expected, _ = self.small(
+            self.raw(1, direct)
+            .join(keys, on=WINDOW, how="left")
+            .select(
+                "column",
+                *wcols,
+                hmac_sha256_hex(F.col("value"), F.col("_d_ipad"), F.col("_d_opad")).alias("digest"),
+            )
+            .where(F.col("digest").isNotNull())
+        )
+        shown = out
+        if has_window:
+            seconds = epoch_seconds(_q(event), dtypes[event])
+            shown = out.withColumn(WINDOW, window_id_expr(seconds, rubric.rotation))
+        arr = F.array(
+            *[F.struct(F.lit(c).alias("column"), _q(c).cast("string").alias("digest")) for c in direct]
+        )
+        cells = (
+            shown.select(*wcols, F.explode(arr).alias("cell"))
+            .select(*wcols, "cell.column", "cell.digest")
+            .where(F.col("digest").isNotNull())
+            .groupBy(*wcols, "column", "digest")
+            .agg(F.count(F.lit(1)).alias("n"))
+        )
+        scope = "its row's window" if has_window else "any window (event time not in output)"
+        mismatched = self.keep(cells.join(expected, on=["column", *wcols, "digest"], how="left_anti"))
+        self.mismatched = (mismatched, scope)
+        return self.mismatched
+
     def keyed(self, out: DataFrame, dtypes: dict, keyring, windows: list[str], common: list[str]) -> None:
         rubric = self.rubric
         direct = [s.name for s in rubric.with_treatment("hmac") if s.name in common]
@@ -1095,43 +1180,14 @@ class _Verifier:
             )
         )
         keys = F.broadcast(keys_frame(self.spark, keyring))
-        event = rubric.event_time_column
         if direct:
-            has_window = event in out.columns and rubric.column(event).treatment in ("hour", "keep")
-            wcols = [WINDOW] if has_window else []
-            # one HMAC per distinct (column, window, value), not per cell: most rows repeat a
-            # few thousand operators and tools within a window
-            expected, _ = self.small(
-                self.raw(1, direct)
-                .join(keys, on=WINDOW, how="left")
-                .select(
-                    "column",
-                    *wcols,
-                    hmac_sha256_hex(F.col("value"), F.col("_d_ipad"), F.col("_d_opad")).alias("digest"),
-                )
-                .where(F.col("digest").isNotNull())
-            )
-            shown = out
-            if has_window:
-                seconds = epoch_seconds(_q(event), dtypes[event])
-                shown = out.withColumn(WINDOW, window_id_expr(seconds, rubric.rotation))
-            arr = F.array(
-                *[F.struct(F.lit(c).alias("column"), _q(c).cast("string").alias("digest")) for c in direct]
-            )
-            cells = (
-                shown.select(*wcols, F.explode(arr).alias("cell"))
-                .select(*wcols, "cell.column", "cell.digest")
-                .where(F.col("digest").isNotNull())
-                .groupBy(*wcols, "column", "digest")
-                .agg(F.count(F.lit(1)).alias("n"))
-            )
-            scope = "its row's window" if has_window else "any window (event time not in output)"
+            mismatched, scope = self.digest_mismatches(out, dtypes, keyring, common)
             self.find(
                 "digest_mismatch",
                 "digest = HMAC with its window's key",
                 direct,
                 lambda c, n: f"{n} row(s) of {c} carry a digest not made with the key of {scope}.",
-                cells.join(expected, on=["column", *wcols, "digest"], how="left_anti"),
+                mismatched,
             )
         if tokens:
             names = [t.name for t in tokens]
@@ -1286,7 +1342,10 @@ def verify(
             v.nulls(raw_stats, out_stats, common)
             v.behavioral(out, behavioral, suppressed)
             v.leaks(out, ident, out_stats["rows"], raw_stats["rows"] * len(ident))
-            v.unkeyed(out, direct)
+            mismatched = None
+            if ring is not None:  # with the keyring, only a digest that is no HMAC can be unkeyed
+                mismatched, _ = v.digest_mismatches(out, dtypes, ring, common)
+            v.unkeyed(out, direct, mismatched)
             v.token_counts(raw_stats, out_stats, token_cols)
             if ring is not None:
                 v.keyed(out, dtypes, ring, raw_stats["windows"], common)

@@ -307,6 +307,22 @@ def test_join_checks_without_broadcast_reject_the_same_defects(spark, world, cas
     assert shuffled.to_dict()["by_reason"] == broadcast.to_dict()["by_reason"]
 
 
+def test_unsalted_digests_are_found_the_same_with_the_keyring(spark, world):
+    """With the keyring, only the digests that are no HMAC of their window are candidates for
+    unkeyed_hash: the same rows must be found as by joining every digest (either join path)."""
+    path = _write(world, "unsalted_keyed", CASES["unsalted_sha256"][0](spark, world))
+
+    def unkeyed(report):
+        return [(r.column, r.count) for r in report.results if r.reason == "unkeyed_hash"]
+
+    plain = unkeyed(_run(spark, world, path))
+    assert sum(n for _, n in plain) > 0
+    for broadcast_rows in (10**6, 0):
+        report = _run(spark, world, path, keyring=True, broadcast_rows=broadcast_rows)
+        assert unkeyed(report) == plain, report.table()
+        assert "digest_mismatch" in {r.reason for r in report.failed}
+
+
 def test_card_numbers_need_luhn(spark):
     df = spark.createDataFrame(
         [
