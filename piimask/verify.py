@@ -383,19 +383,17 @@ def _result(check: str, column: str, reason: str, count: int, message: str) -> R
     return Result(check, column, reason, count == 0, int(count), message)
 
 
-def _cells(
-    df: DataFrame, columns: list[str], key: str = "value", extra: list[str] = (), where: Column | None = None
-) -> DataFrame:
-    """(``extra``, column, ``key``, n): the distinct non-null cells of ``columns`` (values cast
+def _cells(df: DataFrame, columns: list[str], key: str = "value", where: Column | None = None) -> DataFrame:
+    """(column, ``key``, n): the distinct non-null cells of ``columns`` (values cast
     to string) with their row counts ``n``. The join checks join distinct cells and add up
     their counts: most columns repeat a few thousand values (at 2M rows, 20 output columns
     make 40M cells but about 2.2M distinct ones). ``where`` filters the cells first."""
     arr = F.array(*[F.struct(F.lit(c).alias("column"), _q(c).cast("string").alias(key)) for c in columns])
     present = F.col(key).isNotNull()
     return (
-        df.select(*extra, F.inline(arr))
+        df.select(F.inline(arr))
         .where(present if where is None else present & where)
-        .groupBy(*extra, "column", key)
+        .groupBy("column", key)
         .agg(F.count(F.lit(1)).alias("n"))
     )
 
