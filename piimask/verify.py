@@ -543,11 +543,13 @@ class _Verifier:
         free-text detectors, the costliest check, run on a handful of texts instead of every row.
         """
         checks = row_checks(self.rubric, set(out.columns))
-        digest = {s.name for s in self.rubric.with_treatment("hmac")}
-        per_row = [k for k in checks if k.column in digest]
+        # digests, and map columns (Spark cannot group by a map), are checked on every row
+        every_row = {s.name for s in self.rubric.with_treatment("hmac")}
+        every_row |= {c for c in out.columns if "map<" in dtypes[c].simpleString()}
+        per_row = [k for k in checks if k.column in every_row]
         by_value: dict[str, list[RowCheck]] = {}
         for k in checks:
-            if k.column not in digest:
+            if k.column not in every_row:
                 by_value.setdefault(k.column, []).append(k)
         for c in token_cols:
             by_value.setdefault(c, [])

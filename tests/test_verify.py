@@ -323,6 +323,17 @@ def test_unsalted_digests_are_found_the_same_with_the_keyring(spark, world):
         assert "digest_mismatch" in {r.reason for r in report.failed}
 
 
+def test_map_column_is_checked_row_by_row(spark, world):
+    """Spark cannot group by a map: a behavioral map column is checked on every row instead."""
+    bad = world["good"].withColumn(
+        "error_code",
+        F.create_map(F.lit("code"), F.concat(F.lit("tech"), F.col("battery_pct"), F.lit("@example.com"))),
+    )
+    report = _run(spark, world, _write(world, "map_emails", bad), raw=False)
+    found = [(r.column, r.count) for r in report.failed if r.reason == "behavioral_pii"]
+    assert found == [("error_code", world["good"].count())], report.table()
+
+
 def test_card_numbers_need_luhn(spark):
     df = spark.createDataFrame(
         [
