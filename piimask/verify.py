@@ -383,17 +383,19 @@ def _result(check: str, column: str, reason: str, count: int, message: str) -> R
     return Result(check, column, reason, count == 0, int(count), message)
 
 
-def _cells(df: DataFrame, columns: list[str], key: str = "value", where: Column | None = None) -> DataFrame:
-    """(column, ``key``, n): the distinct non-null cells of ``columns`` (values cast
+def _cells(
+    df: DataFrame, columns: list[str], key: str = "value", where: Column | None = None, extra: list[str] = ()
+) -> DataFrame:
+    """(``extra``, column, ``key``, n): the distinct non-null cells of ``columns`` (values cast
     to string) with their row counts ``n``. The join checks join distinct cells and add up
     their counts: most columns repeat a few thousand values (at 2M rows, 20 output columns
     make 40M cells but about 2.2M distinct ones). ``where`` filters the cells first."""
     arr = F.array(*[F.struct(F.lit(c).alias("column"), _q(c).cast("string").alias(key)) for c in columns])
     present = F.col(key).isNotNull()
     return (
-        df.select(F.inline(arr))
+        df.select(*extra, F.inline(arr))
         .where(present if where is None else present & where)
-        .groupBy("column", key)
+        .groupBy(*extra, "column", key)
         .agg(F.count(F.lit(1)).alias("n"))
     )
 
@@ -403,8 +405,9 @@ def _normalized_words(text: Column) -> Column:
 
 
 def _gram_matches(text_cells: DataFrame, grams: DataFrame, broadcast: bool, keys: list[str]) -> DataFrame:
-    """The ``keys`` of the (distinct) text cells holding one of ``grams`` (normalized word sequences of
-    at most MAX_NGRAM_WORDS words) as a run of whole words.
+    """The ``keys`` of the text cells holding one of ``grams`` (normalized word sequences of
+    at most MAX_NGRAM_WORDS words) as a run of whole words: a cell once per matching position,
+    so the caller deduplicates.
 
     Every word of a text is looked up among the grams' first words, and only at the positions
     where one starts are the word runs of 1..MAX_NGRAM_WORDS words built and looked up among
@@ -425,10 +428,8 @@ def _gram_matches(text_cells: DataFrame, grams: DataFrame, broadcast: bool, keys
         lambda k: F.array_join(F.slice(F.col("words"), F.col("pos") + 1, k), " "),
     )
     candidates = starts.select(*keys, F.explode(F.array_distinct(runs)).alias("gram"))
-    return (
-        candidates.join(F.broadcast(grams) if broadcast else grams, on="gram", how="left_semi")
-        .select(*keys)
-        .distinct()
+    return candidates.join(F.broadcast(grams) if broadcast else grams, on="gram", how="left_semi").select(
+        *keys
     )
 
 
@@ -1027,29 +1028,28 @@ class _Verifier:
         # SHA-1 40, MD5 32): one cheap pass over the candidates says which lengths occur, and
         # only those digests of the raw values are computed and joined.
         lengths = {"sha256": 64, "sha1": 40, "md5": 32}
-        few = False
         if mismatched is None:
-            cells = _cells(out, direct)
-            seen = out.agg(
-                *[
-                    F.max(F.when(F.length(_q(c)) == n, 1).otherwise(0)).alias(f"{c}|{name}")
-                    for c in direct
-                    for name, n in lengths.items()
-                ]
-            ).collect()[0]
+            cells, few, source = _cells(out, direct), False, out
+
+            def has(c: str, n: int) -> Column:
+                return F.length(_q(c)) == n
+
         else:
             cells, few = self.small(
                 mismatched.groupBy("column", F.col("digest").alias("value")).agg(F.sum("n").alias("n"))
             )
-            seen = cells.agg(
-                *[
-                    F.max(F.when((F.col("column") == c) & (F.length("value") == n), 1).otherwise(0)).alias(
-                        f"{c}|{name}"
-                    )
-                    for c in direct
-                    for name, n in lengths.items()
-                ]
-            ).collect()[0]
+            source = cells
+
+            def has(c: str, n: int) -> Column:
+                return (F.col("column") == c) & (F.length("value") == n)
+
+        seen = source.agg(
+            *[
+                F.max(F.when(has(c, n), 1).otherwise(0)).alias(f"{c}|{name}")
+                for c in direct
+                for name, n in lengths.items()
+            ]
+        ).collect()[0]
         parts = []
         for c in direct:
             wanted = [fn for name, fn in UNSALTED.items() if seen[f"{c}|{name}"]]
@@ -1149,16 +1149,7 @@ class _Verifier:
         if has_window:
             seconds = epoch_seconds(_q(event), dtypes[event])
             shown = out.withColumn(WINDOW, window_id_expr(seconds, rubric.rotation))
-        arr = F.array(
-            *[F.struct(F.lit(c).alias("column"), _q(c).cast("string").alias("digest")) for c in direct]
-        )
-        cells = (
-            shown.select(*wcols, F.explode(arr).alias("cell"))
-            .select(*wcols, "cell.column", "cell.digest")
-            .where(F.col("digest").isNotNull())
-            .groupBy(*wcols, "column", "digest")
-            .agg(F.count(F.lit(1)).alias("n"))
-        )
+        cells = _cells(shown, direct, key="digest", extra=wcols)
         scope = "its row's window" if has_window else "any window (event time not in output)"
         mismatched = self.keep(cells.join(expected, on=["column", *wcols, "digest"], how="left_anti"))
         self.mismatched = (mismatched, scope)
