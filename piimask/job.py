@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import StringType, StructField, StructType
+from pyspark.sql.types import (
+    ArrayType,
+    DataType,
+    DoubleType,
+    FloatType,
+    MapType,
+    StringType,
+    StructField,
+    StructType,
+)
 from pyspark.sql.utils import AnalysisException
 
 from . import __version__
@@ -53,6 +62,7 @@ INPUT_FORMATS = ("csv", "parquet", "json")
 OUTPUT_FORMATS = ("parquet", "csv")
 REASONS = "_reasons"
 WINDOW = "_window"
+QUARANTINE_ROW = "_row"  # an invalid row, whole, in the value pass (kind 2)
 KEY_COLUMNS = ("_d_ipad", "_d_opad", "_t_ipad", "_t_opad")
 KEYED_TREATMENTS = ("hmac", "token", "date_shift")  # treatments that read the row's keys
 
@@ -203,37 +213,96 @@ def _token_specs(rubric: Rubric, present) -> list:
     return [s for s in rubric.with_treatment("token") if s.name in present]
 
 
-def value_pass(keyed: DataFrame, rubric: Rubric) -> DataFrame | None:
-    """One aggregation over the valid rows for the two things that need distinct values:
+def _exact_key(dtype: DataType) -> bool:
+    """Whether Spark groups values of ``dtype`` without changing them: it cannot group maps, and
+    it normalises floating-point keys (-0.0 becomes 0.0, every NaN one NaN)."""
+    if isinstance(dtype, (MapType, FloatType, DoubleType)):
+        return False
+    if isinstance(dtype, StructType):
+        return all(_exact_key(f.dataType) for f in dtype.fields)
+    if isinstance(dtype, ArrayType):
+        return _exact_key(dtype.elementType)
+    return True
 
-    * kind 0: rows per (masked quasi-identifiers[, sensitive value]), k-anonymity's class table
-      (``privacy.class_counts`` of the output, computed from the few columns it needs);
-    * kind 1: distinct (column, raw value) of every token column, the vault's entries.
+
+def packable(schema: StructType) -> bool:
+    """Whether ``value_pass`` can carry this input's invalid rows to the quarantine unchanged:
+    every column groups exactly, or is a top-level float or double (carried as its text: Java's
+    rendering parses back to the same value, -0.0, NaN and subnormals included)."""
+    return all(_exact_key(f.dataType) or isinstance(f.dataType, (FloatType, DoubleType)) for f in schema)
+
+
+def _pack(schema: StructType) -> Column:
+    def carried(f: StructField) -> Column:
+        c = F.col(f"`{f.name}`")
+        return (c.cast("string") if isinstance(f.dataType, (FloatType, DoubleType)) else c).alias(f.name)
+
+    return F.struct(*[carried(f) for f in schema])
+
+
+def quarantined_rows(values: DataFrame, schema: StructType) -> DataFrame:
+    """The invalid rows ``value_pass`` carried (kind 2), each repeated as often as it occurred,
+    with the columns, names and types of ``schema``: the quarantine without reading the input again."""
+    cells = values.where(F.col("_kind") == 2)
+    row = F.explode(F.array_repeat(F.col(QUARANTINE_ROW), F.col(privacy_mod.COUNT).cast("int")))
+    rows = cells.select(row.alias(QUARANTINE_ROW))
+
+    def field(f: StructField) -> Column:
+        c = F.col(QUARANTINE_ROW).getField(f.name)
+        return (c.cast(f.dataType) if isinstance(f.dataType, (FloatType, DoubleType)) else c).alias(f.name)
+
+    return rows.select(*[field(f) for f in schema])
+
+
+def value_pass(
+    rows: DataFrame, rubric: Rubric, valid: Column, quarantine: StructType | None
+) -> DataFrame | None:
+    """One aggregation over the input for everything that needs a whole pass before the output:
+
+    * kind 0: valid rows per (masked quasi-identifiers[, sensitive value]), k-anonymity's class
+      table (``privacy.class_counts`` of the output, computed from the few columns it needs);
+    * kind 1: distinct (column, raw value) of every token column over the valid rows, the vault's
+      entries;
+    * kind 2 (when ``quarantine`` names the invalid rows' columns, see ``packable``): each
+      distinct invalid row, whole, with its count, so the quarantine is written from this table
+      instead of from another read and validation of the whole input. Without it, ``rows``
+      holds the valid rows only.
 
     Most rows repeat a few thousand classes, operators, sites and devices, so partial
     aggregation shrinks the data before the shuffle; the result is small and the caller keeps it.
     """
-    present = set(keyed.columns)
+    present = set(rows.columns)
     class_cols = privacy_mod.class_columns(rubric, present)
     specs = _token_specs(rubric, present)
-    if not class_cols and not specs:
+    if not class_cols and not specs and quarantine is None:
         return None
-    ctx = _context(keyed, rubric)
+    ctx = _context(rows, rubric)
     treated = {c: treat(rubric.column(c), ctx) for c in class_cols}
-    types = dict(keyed.select(*treated.values()).dtypes) if treated else {}
+    types = dict(rows.select(*treated.values()).dtypes) if treated else {}
     null = F.lit(None).cast("string")
+    packed = _pack(quarantine) if quarantine is not None else None
+    no_row = None if packed is None else F.lit(None).cast(rows.select(packed).schema[0].dataType)
 
-    def cell(kind: int, column: Column, value: Column, classes: bool) -> Column:
+    def cell(kind: int, column: Column, value: Column, classes: bool, row: Column | None = None) -> Column:
         qs = [(treated[c] if classes else F.lit(None).cast(types[c])).alias(c) for c in class_cols]
-        return F.struct(F.lit(kind).alias("_kind"), column.alias("column"), value.alias("value"), *qs)
+        extra = [] if packed is None else [(no_row if row is None else row).alias(QUARANTINE_ROW)]
+        return F.struct(F.lit(kind).alias("_kind"), column.alias("column"), value.alias("value"), *qs, *extra)
 
     cells = ([cell(0, null, null, True)] if class_cols else []) + [
         cell(1, F.lit(s.name), F.col(f"`{s.name}`").cast("string"), False) for s in specs
     ]
+    if packed is None:
+        per_row = F.array(*cells)
+    else:
+        # the treatments run on valid rows only (as in the output); an invalid row is one cell
+        per_row = F.when(valid, F.array(*cells)).otherwise(F.array(cell(2, null, null, False, packed)))
+    keys = ["_kind", "column", "value", *[F.col(f"`{c}`") for c in class_cols]]
+    if packed is not None:
+        keys.append(F.col(QUARANTINE_ROW))
     return (
-        keyed.select(F.inline(F.array(*cells)))
-        .where((F.col("_kind") == 0) | F.col("value").isNotNull())
-        .groupBy("_kind", "column", "value", *[F.col(f"`{c}`") for c in class_cols])
+        rows.select(F.inline(per_row))
+        .where((F.col("_kind") != 1) | F.col("value").isNotNull())
+        .groupBy(*keys)
         .agg(F.count(F.lit(1)).alias(privacy_mod.COUNT))
     )
 
@@ -359,14 +428,16 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
         F.sum(F.when(missing_key, 1).otherwise(0)).alias("missing"),
         F.count(F.lit(1)).alias("rows_out"),
     )
-    # the same valid rows without the observations: read once more for distinct values only
-    # (keyed only when a class column's treatment uses a key: token values are tokenized after
-    # the aggregation, once per distinct value)
+    # the same rows without the observations: read once more for distinct values and the
+    # invalid rows (keyed only when a class column's treatment uses a key: token values are
+    # tokenized after the aggregation, once per distinct value)
     class_cols = privacy_mod.class_columns(rubric, set(data_columns))
-    plain = annotated.where(valid)
+    invalid_schema = annotated.drop(WINDOW).schema  # the quarantine's columns: input + _reasons
+    fold = packable(invalid_schema)
+    plain = annotated if fold else annotated.where(valid)
     if any(rubric.column(c).treatment in KEYED_TREATMENTS for c in class_cols):
         plain = plain.join(keys, on=WINDOW, how="left")
-    values = value_pass(plain, rubric)
+    values = value_pass(plain, rubric, valid, invalid_schema if fold else None)
     try:
         for stage in stages:
             store.delete(stage)
@@ -396,17 +467,17 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
             )
 
         q_obs = Observation("piimask_quarantine")
-        quarantined = (
-            annotated.where(~valid)
-            .drop(WINDOW)
-            .observe(
-                q_obs,
-                F.count(F.lit(1)).alias("rows"),
-                *[
-                    F.sum(F.when(F.array_contains(F.col(REASONS), c), 1).otherwise(0)).alias(f"r{i}")
-                    for i, c in enumerate(codes)
-                ],
-            )
+        if fold:  # carried by the value pass: no second read of the input
+            invalid = quarantined_rows(values, invalid_schema)
+        else:  # a map or nested float column: read and validate the input once more
+            invalid = annotated.where(~valid).drop(WINDOW)
+        quarantined = invalid.observe(
+            q_obs,
+            F.count(F.lit(1)).alias("rows"),
+            *[
+                F.sum(F.when(F.array_contains(F.col(REASONS), c), 1).otherwise(0)).alias(f"r{i}")
+                for i, c in enumerate(codes)
+            ],
         )
         quarantined.write.mode("overwrite").parquet(q_stage)
         clock.lap("write_quarantine")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 from pathlib import Path
 
@@ -173,6 +174,36 @@ def test_bad_rows_go_to_quarantine_with_reason_codes(spark, tmp_path, keyring_fi
     assert len(kept) == 6
     null_row = [r for r in kept if r.battery_pct == "65"][0]
     assert null_row.operator_notes is None and null_row.device_mac is None  # null in, null out
+
+
+@pytest.mark.parametrize("as_map", [False, True], ids=["carried-by-value-pass", "map-column-read-again"])
+def test_quarantine_holds_each_invalid_row_exactly(spark, tmp_path, keyring_file, as_map):
+    """The value pass carries the invalid rows to the quarantine, grouped: each must come back as
+    read and as often as it occurred, doubles' -0.0 and NaN included (Spark's grouping would
+    normalise them). Spark cannot group a map, so with a map column the input is read again."""
+    from pyspark.sql import functions as F
+
+    rows = [good_row(i) for i in range(4)]
+    rows += [good_row(20, gps_lat="123.4")] * 2 + [good_row(21, gps_lat="95"), good_row(22, event_ts="never")]
+    df = spark.read.option("header", True).csv(str(write_csv(tmp_path / "in.csv", rows)))
+    special = {"evt-0020": -0.0, "evt-0021": float("nan"), "evt-0022": 5e-324}
+    torque = F.lit(1.5)
+    for event, value in special.items():
+        torque = F.when(F.col("event_id") == event, F.lit(value)).otherwise(torque)
+    df = df.withColumn("torque_nm", torque)
+    if as_map:
+        df = df.withColumn("error_code", F.create_map(F.lit("code"), F.col("event_id")))
+    df.write.parquet(str(tmp_path / "in.parquet"))
+    record = run(spark, options(tmp_path, tmp_path / "in.parquet", keyring_file, input_format="parquet"))
+    assert (record["counts"]["rows_out"], record["counts"]["rows_quarantined"]) == (4, 4)
+    q = spark.read.parquet(record["quarantine"]["path"])
+    assert q.schema == spark.read.parquet(str(tmp_path / "in.parquet")).schema.add(q.schema["_reasons"])
+    got = sorted((r.event_id, r.torque_nm) for r in q.collect())
+    assert [e for e, _ in got] == ["evt-0020", "evt-0020", "evt-0021", "evt-0022"]
+    assert all(math.copysign(1.0, t) == -1.0 and t == 0.0 for _, t in got[:2])  # -0.0, twice
+    assert math.isnan(got[2][1]) and got[3][1] == 5e-324
+    if as_map:
+        assert {r.event_id: r.error_code for r in q.collect()}["evt-0021"] == {"code": "evt-0021"}
 
 
 def test_malformed_csv_record_is_quarantined(spark, tmp_path, keyring_file):
