@@ -82,6 +82,12 @@ ENTITY_TYPES = (
 TEMPLATE_SETS = ("dev", "heldout")
 FORMATS = ("csv", "parquet", "json")
 SINGLE_FILE_MAX_ROWS = 200_000
+# Rows per written file (a whole multiple of the cores): about 57 MB of Parquet, one row group.
+# Bounded files are what data lakes hold, and the job's memory follows the file, not the row
+# count: Parquet is read a row group at a time. Files of 1M rows at 4M rows made the job's peak
+# memory 1.23x to 1.33x that at 1M rows (files of 500k rows); with 500k-row files at both sizes,
+# 1.07x to 1.09x (benchmarks.measure mask, 2026-11-29).
+ROWS_PER_FILE = 500_000
 JIT_FLAG = "-XX:-DontCompileHugeMethods"
 
 LOCALES = ("en_US", "en_US", "en_US", "de_DE", "fr_FR", "es_ES", "ja_JP")
@@ -444,7 +450,7 @@ def _frame(
     n_ops, n_tools, n_sites = len(operators), len(tools), len(sites)
     ops = _pool(operators, OPERATOR_SCHEMA)
     parallelism = spark.sparkContext.defaultParallelism
-    partitions = parallelism * max(1, math.ceil(rows / (1_000_000 * parallelism)))
+    partitions = parallelism * max(1, math.ceil(rows / (ROWS_PER_FILE * parallelism)))
     # Zipf-like activity: u**3 puts a large share of events on a few operators
     busy = F.floor(F.pow(_unit(seed, "operator"), 3) * n_ops).cast("int")
     own_tool = F.pmod(busy * 3 + _pick(seed, "tool:which", 3), F.lit(n_tools))
