@@ -82,11 +82,11 @@ ENTITY_TYPES = (
 TEMPLATE_SETS = ("dev", "heldout")
 FORMATS = ("csv", "parquet", "json")
 SINGLE_FILE_MAX_ROWS = 200_000
-# Rows per written file (a whole multiple of the cores): about 57 MB of Parquet, one row group.
-# Bounded files are what data lakes hold, and the job's memory follows the file, not the row
-# count: Parquet is read a row group at a time. Files of 1M rows at 4M rows made the job's peak
-# memory 1.23x to 1.33x that at 1M rows (files of 500k rows); with 500k-row files at both sizes,
-# 1.07x to 1.09x (benchmarks.measure mask, 2026-11-29).
+# Rows per written file (the file count is a multiple of the cores): about 57 MB of Parquet,
+# one row group.
+# Data lakes hold bounded files, and Parquet is read a row group at a time: with one file per
+# million rows, the 4M-row benchmark read row groups twice the size of the 1M-row one's (README,
+# "Benchmark": that did not explain all of the job's memory growth).
 ROWS_PER_FILE = 500_000
 JIT_FLAG = "-XX:-DontCompileHugeMethods"
 
