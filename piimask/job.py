@@ -213,29 +213,43 @@ def _token_specs(rubric: Rubric, present) -> list:
     return [s for s in rubric.with_treatment("token") if s.name in present]
 
 
-def _exact_key(dtype: DataType) -> bool:
-    """Whether Spark groups values of ``dtype`` without changing them: it cannot group maps, and
-    it normalises floating-point keys (-0.0 becomes 0.0, every NaN one NaN)."""
-    if isinstance(dtype, (MapType, FloatType, DoubleType)):
-        return False
+_FLOATS = (FloatType, DoubleType)
+
+
+def _nested(dtype: DataType):
+    """``dtype`` and every type inside it."""
+    yield dtype
     if isinstance(dtype, StructType):
-        return all(_exact_key(f.dataType) for f in dtype.fields)
-    if isinstance(dtype, ArrayType):
-        return _exact_key(dtype.elementType)
-    return True
+        for f in dtype.fields:
+            yield from _nested(f.dataType)
+    elif isinstance(dtype, ArrayType):
+        yield from _nested(dtype.elementType)
+    elif isinstance(dtype, MapType):
+        yield from _nested(dtype.keyType)
+        yield from _nested(dtype.valueType)
+
+
+def groupable(dtype: DataType) -> bool:
+    """Whether Spark can group by values of ``dtype``: not with a map anywhere inside."""
+    return not any(isinstance(t, MapType) for t in _nested(dtype))
 
 
 def packable(schema: StructType) -> bool:
-    """Whether ``value_pass`` can carry this input's invalid rows to the quarantine unchanged:
-    every column groups exactly, or is a top-level float or double (carried as its text: Java's
-    rendering parses back to the same value, -0.0, NaN and subnormals included)."""
-    return all(_exact_key(f.dataType) or isinstance(f.dataType, (FloatType, DoubleType)) for f in schema)
+    """Whether ``value_pass`` can carry this input's invalid rows to the quarantine unchanged.
+    Grouping normalises floating-point keys (-0.0 becomes 0.0, every NaN one NaN), so a top-level
+    float or double travels as its text (Java's rendering parses back to the same value, -0.0,
+    NaN and subnormals included); any other column must group, with no float inside it."""
+    return all(
+        isinstance(f.dataType, _FLOATS)
+        or not any(isinstance(t, (MapType, *_FLOATS)) for t in _nested(f.dataType))
+        for f in schema
+    )
 
 
 def _pack(schema: StructType) -> Column:
     def carried(f: StructField) -> Column:
         c = F.col(f"`{f.name}`")
-        return (c.cast("string") if isinstance(f.dataType, (FloatType, DoubleType)) else c).alias(f.name)
+        return (c.cast("string") if isinstance(f.dataType, _FLOATS) else c).alias(f.name)
 
     return F.struct(*[carried(f) for f in schema])
 
@@ -249,7 +263,7 @@ def quarantined_rows(values: DataFrame, schema: StructType) -> DataFrame:
 
     def field(f: StructField) -> Column:
         c = F.col(QUARANTINE_ROW).getField(f.name)
-        return (c.cast(f.dataType) if isinstance(f.dataType, (FloatType, DoubleType)) else c).alias(f.name)
+        return (c.cast(f.dataType) if isinstance(f.dataType, _FLOATS) else c).alias(f.name)
 
     return rows.select(*[field(f) for f in schema])
 

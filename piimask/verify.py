@@ -30,7 +30,7 @@ from .audit import AUDIT_DIR
 from .detectors import PATTERNS, any_detected, luhn_ok
 from .hmac import hmac_sha256_hex
 from .job import REASONS as Q_REASONS
-from .job import WINDOW, annotate, keys_frame, read_input
+from .job import WINDOW, annotate, groupable, keys_frame, read_input
 from .parse import epoch_seconds, to_decimal, to_integer
 from .rewrite import fold_lifecycle
 from .rubric import Rubric, RubricError, load_rubric
@@ -546,7 +546,7 @@ class _Verifier:
         checks = row_checks(self.rubric, set(out.columns))
         # digests, and map columns (Spark cannot group by a map), are checked on every row
         every_row = {s.name for s in self.rubric.with_treatment("hmac")}
-        every_row |= {c for c in out.columns if "map<" in dtypes[c].simpleString()}
+        every_row |= {c for c in out.columns if not groupable(dtypes[c])}
         per_row = [k for k in checks if k.column in every_row]
         by_value: dict[str, list[RowCheck]] = {}
         for k in checks:
