@@ -62,11 +62,14 @@ def _person_pattern() -> str:
     # appears once in the pattern
     capitalised = r"(?<=(?<![\p{L}\p{N}])(?-i:\p{Lu})[\p{L}'’-]{2,30}|\p{Lo})"
     plain = rf"(?<!(?<![\p{{L}}])(?:{ambiguous}))"
+    # a last name, or two joined by a hyphen (Osei-Tutu), with the last-name trie written once:
+    # the second round must start right after the hyphen (no letter before it)
+    double_barrelled = rf"(?:(?<!\p{{L}}){last}(?:-(?=\p{{L}}))?){{1,2}}"
     return (
         rf"(?iu:{_BEFORE_NAME}(?:"
         rf"{first}(?:"
         # a known full name (first + last), any case, maybe a middle name between
-        rf"\s+(?:(?-i:{_CAP_WORD})\s+)?{particles}{last}(?:-{last})?"
+        rf"\s+(?:(?-i:{_CAP_WORD})\s+)?{particles}{double_barrelled}"
         # a capitalised first name followed by a capitalised word, or alone
         rf"|{capitalised}{plain}(?:\s+(?-i:{_CAP_WORD}))?"
         rf")"

@@ -75,6 +75,7 @@ def _escape(ch: str) -> str:
 
 
 TRIE_FAN = 16  # alternatives tried one by one before a look-ahead class dispatches
+TRIE_DEPTH = 2  # characters dispatched by the trie; the rest of each word is a flat alternative
 
 
 def _class_of(chars) -> str:
@@ -82,14 +83,25 @@ def _class_of(chars) -> str:
     return "[" + "".join(r"\s" if ch == " " else _escape(ch) for ch in sorted(chars)) + "]"
 
 
-def trie_regex(words) -> str:
-    """One regex matching exactly ``words`` (lower-cased; use with (?iu)), factored as a trie so
-    that Java's backtracking engine tries one branch per character, not every word.
+def trie_regex(words, trie_depth: int = TRIE_DEPTH) -> str:
+    """One regex matching exactly ``words`` (lower-cased; use with (?iu)): a trie for the first
+    ``trie_depth`` characters, so that Java's backtracking engine dispatches on them instead of
+    trying every word, and below that, per prefix, a flat alternation of the words' remainders.
 
     Java tries the alternatives of a level one after another, so a level with more than
     TRIE_FAN branches is split into TRIE_FAN groups, each entered only when a look-ahead class of
     its first characters matches (measured: the first-name trie alone 3.8 s -> 3.0 s on 200k
-    generated notes)."""
+    generated notes).
+
+    Why the flat tails: every group costs each row twice in Spark. Java's Matcher allocates and
+    clears one int per group of the pattern for every text (Spark makes a matcher per row and
+    sets its region, which clears them again), and Spark's regexp_replace compares the whole
+    pattern literal with the previous row's before each row. A full trie of the first names had
+    about 2,000 groups; a flat tail after two characters keeps about a fifth of them. The
+    remainders are listed longest first, so a word is preferred to any word that is a prefix of
+    it, as the trie's greedy optional endings did: the same matches (measured on 200k generated
+    notes, with the last-name pattern once instead of twice: the person step 5.2 s -> 4.2 s).
+    """
     trie: dict = {}
     for word in sorted({w.lower() for w in words if w}):
         node = trie
@@ -107,8 +119,33 @@ def trie_regex(words) -> str:
             for g in groups
         )
 
-    def render(node: dict) -> str:
-        items = [(ch, _escape(ch) + render(child)) for ch, child in sorted(node.items()) if ch != ""]
+    def remainders(node: dict, prefix: str = ""):
+        for ch, child in node.items():
+            if ch == "":
+                yield prefix
+            else:
+                yield from remainders(child, prefix + ch)
+
+    def optional(body: str, single: bool) -> str:
+        return body + "?" if single else "(?:" + body + ")?"
+
+    def flat(node: dict) -> str:
+        rest = sorted((r for r in remainders(node) if r), key=lambda r: (-len(r), r))
+        if not rest:
+            return ""
+        ends_here = "" in node
+        bodies = ["".join(_escape(ch) for ch in r) for r in rest]
+        if len(rest) == 1:
+            return optional(bodies[0], len(rest[0]) == 1 and rest[0] != " ") if ends_here else bodies[0]
+        body = "(?:" + "|".join(bodies) + ")"
+        return body + "?" if ends_here else body
+
+    def render(node: dict, depth: int) -> str:
+        if depth >= trie_depth:
+            return flat(node)
+        items = [
+            (ch, _escape(ch) + render(child, depth + 1)) for ch, child in sorted(node.items()) if ch != ""
+        ]
         if not items:
             return ""
         if len(items) == 1:
@@ -116,7 +153,7 @@ def trie_regex(words) -> str:
         body = "(?:" + alternatives(items) + ")"
         return body + "?" if "" in node else body
 
-    return "(?:" + render(trie) + ")"
+    return "(?:" + render(trie, 0) + ")"
 
 
 def main(argv: list[str] | None = None) -> int:

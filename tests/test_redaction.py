@@ -41,6 +41,8 @@ CASES = [
     ("docs https://www.dewalt.com/support kept", "docs https://www.dewalt.com/support kept"),
     ("Handed to Maria Lopez at noon", "Handed to [PERSON] at noon"),
     ("per jürgen schmidt, done", "per [PERSON], done"),
+    ("Met Anna Schmidt-Weber today", "Met [PERSON] today"),  # two last names, one hyphen
+    ("met anna schmidtweber, anna schmidt-based", "met anna schmidtweber, [PERSON]-based"),
     ("Per Jürgen, send it", "Per [PERSON], send it"),
     ("Ask Mr. Smith first", "Ask [PERSON] first"),
     ("Reviewed by 佐藤 翼", "Reviewed by [PERSON]"),
@@ -142,12 +144,16 @@ def test_name_dictionary_is_shipped_and_matches_a_fresh_build():
 def test_trie_regex_matches_exactly_its_words():
     import re
 
-    words = ["Ann", "Anna", "Annette", "Bob", "Karl Heinz", "O'Neil"]
-    pattern = re.compile(r"(?i)" + names_mod.trie_regex(words).replace(r"\s+", r"\s+"))
-    for w in words:
-        assert pattern.fullmatch(w.lower())
-    for w in ("An", "Annet", "Bobby", "Karl", "oneil"):
-        assert not pattern.fullmatch(w.lower())
+    words = ["Ann", "Anna", "Annette", "Annabel", "Annabelle", "Bob", "Karl Heinz", "Karl", "O'Neil"]
+    for depth in (0, 1, 2, 3, 9):  # all flat, ..., all trie: the same words
+        pattern = re.compile(r"(?i)" + names_mod.trie_regex(words, depth))
+        for w in words:
+            assert pattern.fullmatch(w.lower())
+        for w in ("An", "Annet", "Annabell", "Bobby", "Karl  heinzz", "oneil"):
+            assert not pattern.fullmatch(w.lower())
+        # a word is preferred to a word that is its prefix, as a greedy trie prefers it
+        assert pattern.match("annabelle").group() == "annabelle"
+        assert pattern.match("karl heinz").group() == "karl heinz"
 
 
 def test_marker_spans_recover_replaced_ranges():
