@@ -168,8 +168,11 @@ PLACEHOLDERS = {name: placeholder for name, (_, placeholder) in PATTERNS.items()
 PREFILTERS: dict[str, str] = {
     "email": "@",
     "url": r"(?i)://|www\.|/home/|/users/|\\users\\",
-    "mac": r"(?i)[0-9a-f]{2}[:-][0-9a-f]{2}[:-]|[0-9a-f]{4}\.[0-9a-f]{4}\.",
-    "ip": r"\d\.\d|[0-9a-fA-F]:[0-9a-fA-F:]|::",
+    # a separator first, so most positions fail at their first character (a hex first was
+    # 2.5x slower: hex letters are common in text)
+    "mac": r"[:-][0-9a-fA-F]{2}[:-]|\.[0-9a-fA-F]{4}\.",
+    # IPv4 has three dots, IPv6 two colons: versions, decimals and clock times mostly fail
+    "ip": r"\d\.\d{1,3}\.\d|[0-9a-fA-F]:[0-9a-fA-F]{0,4}:|::",
     "card": r"\d(?:[ -]?\d){12}",
     "ssn": r"\d{3}[- ]\d{2}[- ]\d{4}|(?i)ssn|social security",
     "coordinates": r"\d\.\d{3}",

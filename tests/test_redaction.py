@@ -26,6 +26,8 @@ CASES = [
     ("intl +44 20 7946 0958", "intl [PHONE]"),
     ("gw 10.0.12.7 and 2001:db8:a1:b2::c3", "gw [IP] and [IP]"),
     ("mac 00:1A:2b:3c:4D:5e ok", "mac [MAC] ok"),
+    ("ap 0011.22aa.bbcc and 00-1a-2b-3c-4d-5e", "ap [MAC] and [MAC]"),
+    ("link fe80::1 or ::1 at 12:30, v2.5", "link [IP] or [IP] at 12:30, v2.5"),
     ("card 4111 1111 1111 1111 paid", "card [CARD] paid"),
     ("amex 3782-822463-10005", "amex [CARD]"),
     ("order 4111 1111 1111 1112 kept", "order 4111 1111 1111 1112 kept"),  # fails Luhn
