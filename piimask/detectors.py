@@ -67,7 +67,10 @@ def _person_pattern() -> str:
     double_barrelled = rf"(?:(?<!\p{{L}}){last}(?:-(?=\p{{L}}))?){{1,2}}"
     return (
         rf"(?iu:{_BEFORE_NAME}(?:"
-        rf"{first}(?:"
+        # (the end-of-name test right after the first name is implied by both branches; written
+        # here, it drops a first name that is only the start of a word, Tor in Torque, before
+        # the look-behinds run: the person step 4.2 s -> 4.0 s on 200k notes, same output)
+        rf"{first}{_AFTER_NAME}(?:"
         # a known full name (first + last), any case, maybe a middle name between
         rf"\s+(?:(?-i:{_CAP_WORD})\s+)?{particles}{double_barrelled}"
         # a capitalised first name followed by a capitalised word, or alone
