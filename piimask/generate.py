@@ -83,12 +83,10 @@ TEMPLATE_SETS = ("dev", "heldout")
 FORMATS = ("csv", "parquet", "json")
 SINGLE_FILE_MAX_ROWS = 200_000
 # Rows per written file (the file count is a multiple of the cores): about 57 MB of Parquet,
-# one row group.
-# Data lakes hold bounded files, and Parquet is read a row group at a time: with one file per
-# million rows, the 4M-row benchmark read row groups twice the size of the 1M-row one's (README,
-# "Benchmark": that did not explain all of the job's memory growth).
+# one row group, as a data lake holds bounded files. (With one file per million rows the 4M-row
+# benchmark read row groups twice the size of the 1M-row one's; that was not what grew the job's
+# memory: README, "Benchmark".)
 ROWS_PER_FILE = 500_000
-JIT_FLAG = "-XX:-DontCompileHugeMethods"
 
 LOCALES = ("en_US", "en_US", "en_US", "de_DE", "fr_FR", "es_ES", "ja_JP")
 MODELS = [  # code, marketing name, typical torque (N m)
@@ -696,7 +694,7 @@ def _session() -> SparkSession:
     than HotSpot's 8000-byte JIT limit, which then runs interpreted (about 4x slower). When we
     launch the JVM we lift that limit; in a session someone else started, we let Spark fall
     back from whole-stage codegen for such methods (spark.sql.codegen.hugeMethodLimit)."""
-    from .session import get_spark
+    from .session import JIT_FLAG, get_spark
 
     launching = SparkSession.getActiveSession() is None and "PYSPARK_GATEWAY_PORT" not in os.environ
     if launching:

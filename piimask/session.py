@@ -7,9 +7,10 @@ import sys
 
 from pyspark.sql import SparkSession
 
-__all__ = ["JVM_OPTIONS", "get_spark"]
+__all__ = ["JIT_FLAG", "JVM_OPTIONS", "get_spark"]
 
-JVM_OPTIONS = "-XX:-DontCompileHugeMethods -XX:GCTimeRatio=4"  # for a JVM this module starts
+JIT_FLAG = "-XX:-DontCompileHugeMethods"  # generated methods above 8000 bytes still compile
+JVM_OPTIONS = f"{JIT_FLAG} -XX:GCTimeRatio=4"  # for a JVM this module starts
 
 
 def get_spark(
