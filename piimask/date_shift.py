@@ -14,7 +14,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import DataType, DateType, TimestampNTZType, TimestampType
 
 from .hmac import hmac_sha256_hex
-from .parse import epoch_seconds
+from .parse import ascii_substring, epoch_seconds
 from .windows import utc_date
 
 __all__ = ["NULL_ENTITY", "offset_days", "shift"]
@@ -28,7 +28,7 @@ def offset_days(entity: Column, entity_column: str, max_days: int, ipad: Column,
     label = F.lit(f"date_shift:{entity_column}:")
     value = F.coalesce(entity.cast("string"), F.lit(NULL_ENTITY))
     digest = hmac_sha256_hex(F.concat(label, value), ipad, opad)
-    bits = F.conv(F.substring(digest, 1, 8), 16, 10).cast("long")  # 32 bits, unsigned
+    bits = F.conv(ascii_substring(digest, 1, 8), 16, 10).cast("long")  # 32 bits, unsigned
     return (F.pmod(bits, F.lit(2 * max_days + 1)) - F.lit(max_days)).cast("int")
 
 

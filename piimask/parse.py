@@ -10,7 +10,7 @@ from pyspark.sql import Column
 from pyspark.sql import functions as F
 from pyspark.sql.types import DataType, NumericType, StringType, TimestampNTZType, TimestampType
 
-__all__ = ["ADDRESS_PATTERN", "epoch_seconds", "to_decimal", "to_integer"]
+__all__ = ["ADDRESS_PATTERN", "ascii_substring", "epoch_seconds", "to_decimal", "to_integer"]
 
 # ".., City, ST 97209" or "City, ST": the city holds no digit; ZIP and country are optional.
 ADDRESS_PATTERN = (
@@ -44,14 +44,23 @@ def epoch_seconds(col: Column, dtype: DataType) -> Column:
 _FAST = r"^\d{4}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-](0\d|1[0-7]):[0-5]\d)$"
 
 
+def ascii_substring(text: Column, pos: int, length: int) -> Column:
+    """``substring(text, pos, length)`` for text known to be ASCII (a digest, a matched ISO time),
+    sliced as bytes. Spark's string substring counts the characters of the whole string on every
+    call (to resolve negative positions) and walks to the start again: the timestamp fast path's
+    eleven slices were a tenth of the masking projection's samples in a flight recording, and
+    parsing 2M times took 2.12 s that way against 0.49 s as bytes (same results)."""
+    return F.substring(text.cast("binary"), pos, length).cast("string")
+
+
 def _fast_seconds(text: Column) -> Column:
     def part(pos: int, length: int) -> Column:
-        return F.substring(text, pos, length).cast("int")
+        return ascii_substring(text, pos, length).cast("int")
 
     days = F.unix_date(F.make_date(part(1, 4), part(6, 2), part(9, 2))).cast("long")
     clock = part(12, 2) * 3600 + part(15, 2) * 60 + part(18, 2)
-    utc = F.substring(text, -1, 1) == "Z"
-    sign = F.when(F.substring(text, -6, 1) == "-", F.lit(-1)).otherwise(F.lit(1))
+    utc = text.endswith("Z")
+    sign = F.when(ascii_substring(text, -6, 1) == "-", F.lit(-1)).otherwise(F.lit(1))
     offset = F.when(utc, F.lit(0)).otherwise(sign * (part(-5, 2) * 3600 + part(-2, 2) * 60))
     return days * 86400 + clock - offset
 

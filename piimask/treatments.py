@@ -16,7 +16,7 @@ from pyspark.sql.types import DataType, StringType, TimestampNTZType, TimestampT
 
 from .date_shift import offset_days, shift
 from .hmac import hmac_sha256_hex
-from .parse import ADDRESS_PATTERN, epoch_seconds, to_decimal, to_integer
+from .parse import ADDRESS_PATTERN, ascii_substring, epoch_seconds, to_decimal, to_integer
 from .redaction import redact_frame, redact_text
 from .rubric import Column as RubricColumn
 from .windows import utc_date
@@ -47,17 +47,17 @@ def _hmac(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
 def token(col: Column, params: Mapping, ipad: Column, opad: Column) -> Column:
     """prefix_ + 20 hex chars of HMAC(token key, namespace:value); MAC- or email-shaped on request."""
     digest = hmac_sha256_hex(F.concat(F.lit(params["namespace"] + ":"), col.cast("string")), ipad, opad)
-    hex20 = F.substring(digest, 1, TOKEN_HEX_CHARS)
+    hex20 = ascii_substring(digest, 1, TOKEN_HEX_CHARS)
     fmt = params["format"]
     if fmt == "mac":
         # locally administered, unicast first octet: never a vendor's real address
-        first = F.conv(F.substring(digest, 1, 2), 16, 10).cast("int")
+        first = F.conv(ascii_substring(digest, 1, 2), 16, 10).cast("int")
         first = F.lpad(
             F.lower(F.hex(F.bitwise_not(F.lit(0x01)).bitwiseAND(first).bitwiseOR(F.lit(0x02)))),
             2,
             "0",
         )
-        octets = [first] + [F.substring(digest, 1 + 2 * i, 2) for i in range(1, 6)]
+        octets = [first] + [ascii_substring(digest, 1 + 2 * i, 2) for i in range(1, 6)]
         parts = [octets[0]]
         for octet in octets[1:]:
             parts += [F.lit(":"), octet]
