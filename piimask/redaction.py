@@ -124,7 +124,9 @@ def _steps(
                     lambda t, v=value, ph=ph: F.replace(t, v, ph),
                 )
             )
-            # another case (or spacing) of it: the row's own case-insensitive pattern
+            # another case of it: the row's own case-insensitive pattern (which also lets runs of
+            # white space vary, but this guard asks for the value's own spacing: a name spaced
+            # differently is left to the name-part steps below, a phone to the phone detector)
             steps.append(
                 (
                     lambda t, v=value, u=usable: u & F.lower(t).contains(F.lower(v)),
