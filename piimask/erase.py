@@ -4,8 +4,10 @@ Values come from a file, one per line (never from the command line, so they stay
 lists and shell history). For a direct column each value's digest is derived under every window
 key in the keyring; for a quasi column, its token. The output is rebuilt without the matching
 rows (atomically: staged, then swapped; see rewrite.py), the vault loses the erased column's
-entries and every token that no longer appears in the output, and an erasure certificate (columns,
-counts, run id, time; never a value, digest or token) is published under ``OUTPUT/_audit/``.
+entries and every token that no longer appears in the output, given ``--quarantine`` the person's
+quarantined raw rows go too (matched on the raw column, exactly), and an erasure certificate
+(columns, counts, run id, time; never a value, digest or token) is published under
+``OUTPUT/_audit/``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyspark.sql import SparkSession
+from pyspark.sql import Column, SparkSession
 from pyspark.sql import functions as F
 
 from . import keyring as keyring_mod
@@ -36,6 +38,7 @@ __all__ = [
     "erase",
     "main",
     "read_values",
+    "stage_quarantine",
     "stage_vault",
     "summary",
     "swap_vault",
@@ -105,33 +108,67 @@ def targets(spark: SparkSession, spec: RubricColumn, values: list[str], keyring:
     return {row["t"] for row in keyed.select(derived.alias("t")).collect()}
 
 
+def _stage_partitions(
+    spark: SparkSession,
+    store: Storage,
+    root: str,
+    hit: Column,
+    stage_root: str,
+    by: Column,
+    merge_schema: bool = False,
+) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """Stage a copy of each ``run_id=`` partition of ``root`` holding a row where ``hit`` holds,
+    without those rows; return the (final, staged) swaps and the rows removed per ``by`` value."""
+    parts = [p for p in store.list(root) if p.startswith("run_id=")]
+    if not parts:
+        return [], {}
+    reader = spark.read.option("mergeSchema", "true") if merge_schema else spark.read
+    rows = reader.parquet(*[posixpath.join(root, p) for p in parts]).withColumn(
+        "_part", F.regexp_extract(F.input_file_name(), r"(run_id=[^/]+)/[^/]*$", 1)
+    )
+    found = rows.where(hit).groupBy("_part", by.alias("_by")).count().collect()
+    counts: dict[str, int] = {}
+    swaps = []
+    for part in sorted({row["_part"] for row in found}):
+        final = posixpath.join(root, part)
+        staged = posixpath.join(stage_root, part)
+        spark.read.parquet(final).where(~hit).write.mode("overwrite").parquet(staged)
+        swaps.append((final, staged))
+    for row in found:
+        counts[row["_by"]] = counts.get(row["_by"], 0) + int(row["count"])
+    return swaps, counts
+
+
 def stage_vault(
     spark: SparkSession, store: Storage, vault: str, removals: dict[str, set[str]], stage_root: str
 ) -> tuple[list[tuple[str, str]], dict[str, int]]:
     """Stage each vault partition that holds a (column, token) to remove; return swaps and counts."""
-    parts = [p for p in store.list(vault) if p.startswith("run_id=")]
     removals = {c: t for c, t in removals.items() if t}
-    if not parts or not removals:
+    if not removals:
         return [], {}
     cond = None
     for column, tokens in sorted(removals.items()):
         c = (F.col("column") == F.lit(column)) & F.col("token").isin(sorted(tokens))
         cond = c if cond is None else cond | c
     hit = F.coalesce(cond, F.lit(False))
-    entries = spark.read.parquet(*[posixpath.join(vault, p) for p in parts]).withColumn(
-        "_part", F.regexp_extract(F.input_file_name(), r"(run_id=[^/]+)/[^/]*$", 1)
-    )
-    found = entries.where(hit).groupBy("_part", "column").count().collect()
-    counts: dict[str, int] = {}
-    swaps = []
-    for part in sorted({row["_part"] for row in found}):
-        final = posixpath.join(vault, part)
-        staged = posixpath.join(stage_root, part)
-        spark.read.parquet(final).where(~hit).write.mode("overwrite").parquet(staged)
-        swaps.append((final, staged))
-    for row in found:
-        counts[row["column"]] = counts.get(row["column"], 0) + int(row["count"])
-    return swaps, counts
+    return _stage_partitions(spark, store, vault, hit, stage_root, F.col("column"))
+
+
+def stage_quarantine(
+    spark: SparkSession, store: Storage, quarantine: str, column: str, values: list[str], stage_root: str
+) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """Stage each quarantine partition holding a row whose raw ``column`` is one of ``values``
+    (exactly, as text); return swaps and the rows removed per partition (``run_id=...``).
+    Partitions are read with their schemas merged: runs may have had different inputs, and a
+    partition without the column holds none of the person's rows."""
+    parts = [p for p in store.list(quarantine) if p.startswith("run_id=")]
+    if not parts:
+        return [], {}
+    merged = spark.read.option("mergeSchema", "true").parquet(*[posixpath.join(quarantine, p) for p in parts])
+    if column not in merged.columns:
+        return [], {}
+    hit = F.coalesce(F.col(f"`{column}`").cast("string").isin(values), F.lit(False))
+    return _stage_partitions(spark, store, quarantine, hit, stage_root, F.col("_part"), merge_schema=True)
 
 
 def swap_vault(store: Storage, swaps: list[tuple[str, str]], trash_root: str) -> None:
@@ -163,7 +200,10 @@ def erase(
     keyring_ref: str,
     column: str,
     values_file: str,
+    quarantine: str | None = None,
 ) -> ErasureResult:
+    """Erase the person whose raw ``column`` values are in ``values_file`` from ``output`` and
+    ``vault`` (and, given ``quarantine``, their quarantined raw rows); return the certificate."""
     started = utc_now()
     erase_id = new_run_id()
     rubric = load_rubric(rubric_path)
@@ -171,12 +211,19 @@ def erase(
     output, vault = normalize(output), normalize(vault)
     if is_within(vault, output) or is_within(output, vault):
         raise PiiMaskError("--vault must not be inside --output (or hold it).", exit_code=2)
+    if quarantine is not None:
+        quarantine = normalize(quarantine)
+        if any(is_within(quarantine, o) or is_within(o, quarantine) for o in (output, vault)):
+            raise PiiMaskError(
+                "--quarantine must not be inside --output or --vault (or hold one).", exit_code=2
+            )
     values = read_values(values_file)
     keyring = keyring_mod.load(keyring_ref)
     keyring.check_rotation(rubric.rotation)
     store = Storage(spark)
-    if not store.exists(output):
-        raise PiiMaskError(f"--output {output} does not exist; check the path.", exit_code=2)
+    for flag, path in (("--output", output), ("--quarantine", quarantine)):
+        if path is not None and not store.exists(path):
+            raise PiiMaskError(f"{flag} {path} does not exist; check the path.", exit_code=2)
     records = audit_records(store, output)
     run = latest_run_record(records)
     fmt = output_format(store, output, run)
@@ -185,8 +232,10 @@ def erase(
     stage = stage_name(output, "erase", erase_id)
     v_stage = posixpath.join(vault, f".erase-{erase_id}")
     v_trash = posixpath.join(vault, f".erase-{erase_id}.previous")
+    q_stage = None if quarantine is None else posixpath.join(quarantine, f".erase-{erase_id}")
+    q_trash = None if quarantine is None else posixpath.join(quarantine, f".erase-{erase_id}.previous")
     token_columns = [c.name for c in rubric.with_treatment("token")]
-    vault_swapped = False
+    raw_zone_changed = False
     try:
         rewrite: Rewrite = stage_without(
             spark,
@@ -202,6 +251,11 @@ def erase(
         if spec.treatment == "token":  # every vault entry of the erased values, seen here or not
             removals[column] = removals.get(column, set()) | wanted
         swaps, vault_counts = stage_vault(spark, store, vault, removals, v_stage)
+        q_swaps, q_counts = (
+            ([], {})
+            if quarantine is None
+            else (stage_quarantine(spark, store, quarantine, column, values, q_stage))
+        )
         certificate = {
             "kind": "erasure",
             "id": erase_id,
@@ -213,6 +267,7 @@ def erase(
             "rubric": {"path": rubric_path, "version": rubric.version, "sha256": rubric.sha256},
             "output": {"path": output, "format": fmt},
             "vault": {"path": vault},
+            "quarantine": {"path": quarantine},
             "column": {"name": column, "bucket": spec.bucket, "treatment": spec.treatment},
             "values_requested": len(values),
             "keyring": {
@@ -224,21 +279,29 @@ def erase(
                 **rewrite.counts(),
                 "vault_entries_removed": sum(vault_counts.values()),
                 "vault_entries_removed_by_column": dict(sorted(vault_counts.items())),
+                "quarantine_rows_removed": sum(q_counts.values()),
+                "quarantine_rows_removed_by_run": {
+                    part.removeprefix("run_id="): n for part, n in sorted(q_counts.items())
+                },
             },
             "outcome": "succeeded",
         }
         path = posixpath.join(output, AUDIT_DIR, f"{CERTIFICATE_PREFIX}{erase_id}.json")
         text = json.dumps(certificate, indent=2, sort_keys=True) + "\n"
         swap_vault(store, swaps, v_trash)  # raw zone first, then the masked output
-        vault_swapped = bool(swaps)
+        raw_zone_changed = bool(swaps)
+        if q_swaps:
+            swap_vault(store, q_swaps, q_trash)
+            raw_zone_changed = True
         if rewrite.rows_removed:
             store.write_text(posixpath.join(stage, AUDIT_DIR, posixpath.basename(path)), text)
             store.publish(stage, output, keep_from_previous=(AUDIT_DIR,))
         else:  # nothing to rewrite: the output stays as it is; only the certificate is added
             store.write_text(path, text)
     except BaseException as exc:
-        store.delete(stage)
-        store.delete(v_stage)
+        for path in (stage, v_stage, q_stage):
+            if path is not None:
+                store.delete(path)
         log_record(
             {
                 "kind": "erasure",
@@ -255,14 +318,15 @@ def erase(
         if getattr(exc, "exit_code", None) is not None or not isinstance(exc, Exception):
             raise
         where = (
-            "the vault entries were removed but the output was not rewritten; re-run the same "
-            "erasure to finish it"
-            if vault_swapped
+            "the vault entries or quarantined rows were removed but the output was not "
+            "rewritten; re-run the same erasure to finish it"
+            if raw_zone_changed
             else "nothing was changed: the output and the vault are as they were"
         )
         raise PiiMaskError(f"the erasure failed ({type(exc).__name__}); {where}.", exit_code=2) from None
-    store.delete(stage)
-    store.delete(v_stage)
+    for path in (stage, v_stage, q_stage):
+        if path is not None:
+            store.delete(path)
     log_record(certificate)
     return ErasureResult(certificate, path)
 
@@ -278,6 +342,11 @@ def summary(result: ErasureResult) -> str:
             f"{c['files_deleted']} deleted, {c['files_unchanged']} unchanged; "
             f"{c['rows_suppressed_for_k']} of them re-suppressed to keep k-anonymity)",
             f"  vault entries : {c['vault_entries_removed']} removed",
+            *(
+                [f"  quarantine    : {c['quarantine_rows_removed']} raw row(s) removed"]
+                if result.certificate["quarantine"]["path"]
+                else []
+            ),
             f"  certificate   : {result.certificate_path}",
         ]
     )
@@ -290,6 +359,10 @@ def add_arguments(p) -> None:
     p.add_argument("--keyring", required=True, help="file:PATH, env:VAR or secretsmanager:SECRET_ID")
     p.add_argument("--column", required=True, help="a direct (hmac) or quasi (token) rubric column")
     p.add_argument("--values-file", required=True, help="file with the person's raw values, one per line")
+    p.add_argument(
+        "--quarantine",
+        help="the job's quarantine folder (raw zone): the person's quarantined rows are removed too",
+    )
 
 
 def main(args) -> int:
@@ -304,6 +377,7 @@ def main(args) -> int:
         args.keyring,
         args.column,
         args.values_file,
+        quarantine=args.quarantine,
     )
     print(summary(result))
     return 0

@@ -97,8 +97,10 @@ def fold_lifecycle(records: list[dict]) -> dict | None:
     """The newest run's audit record, its counts adjusted for later erasures and expiries.
 
     Rows a lifecycle record removed count as suppressed (``rows_out`` drops, ``rows_suppressed``
-    rises by as much), so in = out + quarantined + suppressed still holds; ``rows_removed_after_run``
-    and ``tokens_removed_after_run`` say how much of that came from erasure or retention.
+    rises by as much; likewise ``rows_quarantined`` for quarantined rows an erasure removed from
+    this run's partition), so in = out + quarantined + suppressed still holds;
+    ``rows_removed_after_run``, ``quarantine_rows_removed_after_run`` and
+    ``tokens_removed_after_run`` say how much of that came from erasure or retention.
     """
     latest = latest_run_record(records)
     if latest is None:
@@ -119,10 +121,16 @@ def fold_lifecycle(records: list[dict]) -> dict | None:
     for r in applied:
         for column, n in ((r.get("counts") or {}).get("tokens_removed") or {}).items():
             tokens[column] += int(n)
+    # quarantined rows an erasure removed from this run's partition count as suppressed too
+    by_run = [(r.get("counts") or {}).get("quarantine_rows_removed_by_run") or {} for r in applied]
+    q_removed = sum(int(b.get(latest.get("run_id")) or 0) for b in by_run)
     if isinstance(counts.get("rows_out"), int):
         counts["rows_out"] -= removed
-    counts["rows_suppressed"] = int(counts.get("rows_suppressed") or 0) + removed
+    if isinstance(counts.get("rows_quarantined"), int):
+        counts["rows_quarantined"] -= q_removed
+    counts["rows_suppressed"] = int(counts.get("rows_suppressed") or 0) + removed + q_removed
     counts["rows_removed_after_run"] = removed
+    counts["quarantine_rows_removed_after_run"] = q_removed
     counts["tokens_removed_after_run"] = dict(tokens)
     folded["lifecycle"] = [
         {

@@ -891,13 +891,15 @@ class _Verifier:
                 )
             )
         invalid = raw_rows - raw_stats["valid"]
+        erased = int(counts.get("quarantine_rows_removed_after_run") or 0)  # erased after the run
         self.add(
             _result(
                 "rows failing validation = quarantined",
                 "*",
                 "rows_unreconciled",
-                abs(invalid - q_rows),
-                f"{invalid} raw rows fail the rubric's validation; {q_rows} were quarantined.",
+                abs(invalid - q_rows - erased),
+                f"{invalid} raw rows fail the rubric's validation; {q_rows} were quarantined"
+                + (f" and {erased} erased from the quarantine since." if erased else "."),
             )
         )
         return suppressed

@@ -9,7 +9,16 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from lifecycle_fixtures import CANARIES, SUBJECT, all_text, digest, file_hashes, plain_token, shared_dataset
+from lifecycle_fixtures import (
+    CANARIES,
+    PEOPLE,
+    SUBJECT,
+    all_text,
+    digest,
+    file_hashes,
+    plain_token,
+    shared_dataset,
+)
 from pyspark.sql import functions as F
 
 from piimask.cli import main as cli_main
@@ -93,6 +102,49 @@ def test_erase_by_email_removes_rows_and_vault_entries_and_verify_passes(spark, 
         keyring=ds.keyring_ref,
     )
     assert report.passed, [r.message for r in report.failed]
+
+
+def test_erase_with_quarantine_removes_the_persons_quarantined_rows_and_verify_passes(spark, base, tmp_path):
+    ds = base.copy(tmp_path / "ds")
+    part = ds.quarantine / f"run_id={ds.record['run_id']}"
+    quarantined = rows(spark, part)
+    email_at = list(spark.read.parquet(str(part)).columns).index("operator_email")
+    assert [r[email_at] for r in quarantined] == [PEOPLE[3][1]]  # the fixture's one invalid row
+
+    # a person with no quarantined row: the quarantine is not rewritten
+    hashes = file_hashes(ds.quarantine)
+    first = erase(
+        spark, ds.rubric, str(ds.output), str(ds.vault), ds.keyring_ref, "operator_email",
+        values_file(tmp_path, SUBJECT[1]), quarantine=str(ds.quarantine),
+    )  # fmt: skip
+    assert first.certificate["counts"]["quarantine_rows_removed"] == 0
+    assert file_hashes(ds.quarantine) == hashes
+
+    out_before = sum(rows(spark, ds.output).values())
+    second = erase(
+        spark, ds.rubric, str(ds.output), str(ds.vault), ds.keyring_ref, "operator_email",
+        values_file(tmp_path, PEOPLE[3][1]), quarantine=str(ds.quarantine),
+    )  # fmt: skip
+    counts = second.certificate["counts"]
+    assert counts["quarantine_rows_removed"] == 1
+    assert counts["quarantine_rows_removed_by_run"] == {ds.record["run_id"]: 1}
+    assert counts["rows_removed"] == out_before - sum(rows(spark, ds.output).values()) > 0
+    assert sum(rows(spark, part).values()) == 0  # the partition stays, readable and empty
+    assert sorted(p.name for p in ds.quarantine.iterdir()) == [part.name]  # no staging left
+    assert PEOPLE[3][1] not in json.dumps(second.certificate)
+
+    def check():
+        return verify(
+            spark, ds.rubric, str(ds.output), raw=str(ds.input), quarantine=str(ds.quarantine),
+            keyring=ds.keyring_ref,
+        )  # fmt: skip
+
+    report = check()
+    assert report.passed, [r.message for r in report.failed]
+    # without the certificate, the quarantine no longer matches the audit: the count is what
+    # reconciles it
+    Path(second.certificate_path).unlink()
+    assert "rows_unreconciled" in {r.reason for r in check().failed}
 
 
 def test_rewrite_keeps_untouched_files_byte_for_byte_and_publishes_atomically(spark, tmp_path):
@@ -182,12 +234,13 @@ def test_cli_erase_never_shows_a_raw_value(spark, base, tmp_path, capfd, caplog)
     ds = base.copy(tmp_path / "ds")
     values = values_file(tmp_path, *CANARIES[1:3])  # email and name
     argv = ["erase", "--rubric", ds.rubric, "--output", str(ds.output), "--vault", str(ds.vault)]
+    argv += ["--quarantine", str(ds.quarantine)]
     with caplog.at_level(logging.INFO):
         code = cli_main(
             [*argv, "--keyring", ds.keyring_ref, "--column", "operator_email", "--values-file", values]
         )
     out, err = capfd.readouterr()
-    assert code == 0 and "4 removed" in out
+    assert code == 0 and "4 removed" in out and "0 raw row(s) removed" in out
     shown = out + err + caplog.text + all_text(ds.output / "_audit") + all_text(ds.output)
     for canary in CANARIES:
         assert canary not in shown
