@@ -134,6 +134,8 @@ class Privacy:
     action: str = "suppress"
     sensitive: str | None = None
     l: int | None = None  # noqa: E741 (the letter of l-diversity)
+    # columns deliberately left out of the combination, each with the reason (shown in rubric.md)
+    left_out: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -463,7 +465,7 @@ def _parse_privacy(raw: Any, columns: tuple[Column, ...]) -> Privacy | None:
         return None
     if not isinstance(raw, dict):
         raise _fail("top level", "'privacy'", "a mapping with k, quasi_identifiers and action", raw)
-    _check_keys("privacy", raw, ("k", "quasi_identifiers", "action", "sensitive", "l"))
+    _check_keys("privacy", raw, ("k", "quasi_identifiers", "action", "sensitive", "l", "left_out"))
     k = raw.get("k")
     if isinstance(k, bool) or not isinstance(k, int) or not 2 <= k <= 1000:
         raise _fail("privacy", "'k'", "an integer from 2 to 1000", k)
@@ -494,7 +496,29 @@ def _parse_privacy(raw: Any, columns: tuple[Column, ...]) -> Privacy | None:
             raise _fail("privacy", "'sensitive'", "a column that is not a quasi-identifier", sensitive)
         if isinstance(l_value, bool) or not isinstance(l_value, int) or l_value < 2 or l_value > k:
             raise _fail("privacy", "'l'", f"an integer from 2 to k ({k}) when 'sensitive' is set", l_value)
-    return Privacy(k=k, quasi_identifiers=tuple(qis), action=action, sensitive=sensitive, l=l_value)
+    left_out = _parse_left_out(raw.get("left_out", {}), qis, sensitive, by_name)
+    return Privacy(
+        k=k, quasi_identifiers=tuple(qis), action=action, sensitive=sensitive, l=l_value, left_out=left_out
+    )
+
+
+def _parse_left_out(
+    raw: Any, qis: list, sensitive: str | None, by_name: Mapping[str, Column]
+) -> tuple[tuple[str, str], ...]:
+    """``left_out``: column -> why it is not a quasi-identifier (a decision Legal reviews)."""
+    if not isinstance(raw, dict):
+        raise _fail("privacy", "'left_out'", "a mapping of column name to the reason it is left out", raw)
+    out = []
+    for name, reason in raw.items():
+        _privacy_column("left_out", name, by_name)
+        if name in qis or name == sensitive:
+            raise _fail(
+                "privacy", f"left_out entry {name!r}", "a column not already in the combination", name
+            )
+        if not isinstance(reason, str) or not reason.strip():
+            raise _fail("privacy", f"left_out entry {name!r}", "a reason (non-empty text)", reason)
+        out.append((name, " ".join(reason.split())))
+    return tuple(out)
 
 
 def load_rubric(path: str | Path) -> Rubric:

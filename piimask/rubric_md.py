@@ -132,6 +132,9 @@ def privacy_section(rubric: Rubric) -> str:
         lines.append(
             f"Each class also holds at least **l = {p.l}** distinct values of `{p.sensitive}` (l-diversity)."
         )
+    if p.left_out:
+        reasons = "; ".join(f"`{name}`: {reason.rstrip('.')}" for name, reason in p.left_out)
+        lines.append(f"Left out of the combination on purpose ({reasons}).")
     lines.append("verify.py checks the smallest class of every output against k.")
     return "\n\n" + " ".join(lines)
 

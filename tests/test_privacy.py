@@ -22,6 +22,7 @@ from piimask import privacy
 from piimask.job import RunOptions, run
 from piimask.keyring import new_keyring, save
 from piimask.rubric import RubricError, parse_rubric
+from piimask.rubric_md import privacy_section
 from piimask.verify import row_checks, verify
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +70,10 @@ def test_default_rubric_declares_k_5_with_generalize():
         ),
         ({"k": 5, "quasi_identifiers": QIS, "sensitive": "error_code", "l": 6}, "found 6"),
         ({"k": 5, "quasi_identifiers": QIS, "kk": 1}, "key 'kk' must be one of k, quasi_identifiers"),
+        ({"k": 5, "quasi_identifiers": QIS, "left_out": ["event_ts"]}, "'left_out' must be a mapping"),
+        ({"k": 5, "quasi_identifiers": QIS, "left_out": {"when": "x"}}, "found 'when'"),
+        ({"k": 5, "quasi_identifiers": QIS, "left_out": {"gps_lat": "x"}}, "not already in the combination"),
+        ({"k": 5, "quasi_identifiers": QIS, "left_out": {"event_ts": " "}}, "a reason (non-empty text)"),
     ],
 )
 def test_bad_privacy_sections_are_refused_before_spark(section, needle):
@@ -76,6 +81,17 @@ def test_bad_privacy_sections_are_refused_before_spark(section, needle):
         parse_rubric(rubric_text(**section))
     assert "rubric privacy" in str(err.value) or "rubric top level" in str(err.value)
     assert needle in str(err.value)
+
+
+def test_left_out_columns_and_their_reasons_reach_rubric_md():
+    p = parse_rubric(DEFAULT.read_text(encoding="utf-8")).privacy
+    assert [name for name, _ in p.left_out] == ["event_ts"]
+    rubric = parse_rubric(
+        rubric_text(k=5, quasi_identifiers=QIS, left_out={"event_ts": "rows  unique\nby hour."})
+    )
+    section = privacy_section(rubric)
+    assert "Left out of the combination on purpose (`event_ts`: rows unique by hour)." in section
+    assert "Left out" not in privacy_section(parse_rubric(rubric_text(k=5, quasi_identifiers=QIS)))
 
 
 def test_dropped_column_cannot_be_a_quasi_identifier():
