@@ -221,9 +221,9 @@ def erase(
     keyring = keyring_mod.load(keyring_ref)
     keyring.check_rotation(rubric.rotation)
     store = Storage(spark)
-    for flag, path in (("--output", output), ("--quarantine", quarantine)):
-        if path is not None and not store.exists(path):
-            raise PiiMaskError(f"{flag} {path} does not exist; check the path.", exit_code=2)
+    for flag, given in (("--output", output), ("--quarantine", quarantine)):
+        if given is not None and not store.exists(given):
+            raise PiiMaskError(f"{flag} {given} does not exist; check the path.", exit_code=2)
     records = audit_records(store, output)
     run = latest_run_record(records)
     fmt = output_format(store, output, run)
@@ -299,9 +299,9 @@ def erase(
         else:  # nothing to rewrite: the output stays as it is; only the certificate is added
             store.write_text(path, text)
     except BaseException as exc:
-        for path in (stage, v_stage, q_stage):
-            if path is not None:
-                store.delete(path)
+        for staged in (stage, v_stage, q_stage):
+            if staged is not None:
+                store.delete(staged)
         log_record(
             {
                 "kind": "erasure",
@@ -324,9 +324,9 @@ def erase(
             else "nothing was changed: the output and the vault are as they were"
         )
         raise PiiMaskError(f"the erasure failed ({type(exc).__name__}); {where}.", exit_code=2) from None
-    for path in (stage, v_stage, q_stage):
-        if path is not None:
-            store.delete(path)
+    for staged in (stage, v_stage, q_stage):
+        if staged is not None:
+            store.delete(staged)
     log_record(certificate)
     return ErasureResult(certificate, path)
 

@@ -730,7 +730,10 @@ class _Verifier:
                 )
             )
             return
-        removed = int(counts.get("rows_removed_after_run") or 0)  # erasure / retention since
+        # erasure / retention since (output rows, and quarantined rows an erasure removed)
+        removed = int(counts.get("rows_removed_after_run") or 0) + int(
+            counts.get("quarantine_rows_removed_after_run") or 0
+        )
         problems = []
         if rec.get("k") != p.k or rec.get("action") != p.action:
             problems.append(f"audit k {rec.get('k')} / action {rec.get('action')} differ from the rubric's")
