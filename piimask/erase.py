@@ -41,7 +41,7 @@ __all__ = [
     "stage_quarantine",
     "stage_vault",
     "summary",
-    "swap_vault",
+    "swap_partitions",
     "targets",
 ]
 
@@ -171,8 +171,9 @@ def stage_quarantine(
     return _stage_partitions(spark, store, quarantine, hit, stage_root, F.col("_part"), merge_schema=True)
 
 
-def swap_vault(store: Storage, swaps: list[tuple[str, str]], trash_root: str) -> None:
-    """Replace each vault partition by its staged copy; undo the ones done if one fails."""
+def swap_partitions(store: Storage, swaps: list[tuple[str, str]], trash_root: str) -> None:
+    """Replace each partition (vault or quarantine) by its staged copy; undo the ones done if one
+    fails."""
     done = []
     try:
         for final, staged in swaps:
@@ -251,11 +252,9 @@ def erase(
         if spec.treatment == "token":  # every vault entry of the erased values, seen here or not
             removals[column] = removals.get(column, set()) | wanted
         swaps, vault_counts = stage_vault(spark, store, vault, removals, v_stage)
-        q_swaps, q_counts = (
-            ([], {})
-            if quarantine is None
-            else (stage_quarantine(spark, store, quarantine, column, values, q_stage))
-        )
+        q_swaps, q_counts = [], {}
+        if quarantine is not None:
+            q_swaps, q_counts = stage_quarantine(spark, store, quarantine, column, values, q_stage)
         certificate = {
             "kind": "erasure",
             "id": erase_id,
@@ -288,10 +287,10 @@ def erase(
         }
         path = posixpath.join(output, AUDIT_DIR, f"{CERTIFICATE_PREFIX}{erase_id}.json")
         text = json.dumps(certificate, indent=2, sort_keys=True) + "\n"
-        swap_vault(store, swaps, v_trash)  # raw zone first, then the masked output
+        swap_partitions(store, swaps, v_trash)  # raw zone first, then the masked output
         raw_zone_changed = bool(swaps)
         if q_swaps:
-            swap_vault(store, q_swaps, q_trash)
+            swap_partitions(store, q_swaps, q_trash)
             raw_zone_changed = True
         if rewrite.rows_removed:
             store.write_text(posixpath.join(stage, AUDIT_DIR, posixpath.basename(path)), text)
