@@ -17,7 +17,7 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyspark.sql import Column, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from . import keyring as keyring_mod
@@ -108,24 +108,25 @@ def targets(spark: SparkSession, spec: RubricColumn, values: list[str], keyring:
     return {row["t"] for row in keyed.select(derived.alias("t")).collect()}
 
 
-def _stage_partitions(
-    spark: SparkSession,
-    store: Storage,
-    root: str,
-    hit: Column,
-    stage_root: str,
-    by: Column,
-    merge_schema: bool = False,
-) -> tuple[list[tuple[str, str]], dict[str, int]]:
-    """Stage a copy of each ``run_id=`` partition of ``root`` holding a row where ``hit`` holds,
-    without those rows; return the (final, staged) swaps and the rows removed per ``by`` value."""
+def _partitions(
+    spark: SparkSession, store: Storage, root: str, merge_schema: bool = False
+) -> DataFrame | None:
+    """Every ``run_id=`` partition of ``root`` in one frame, with its partition in ``_part``."""
     parts = [p for p in store.list(root) if p.startswith("run_id=")]
     if not parts:
-        return [], {}
+        return None
     reader = spark.read.option("mergeSchema", "true") if merge_schema else spark.read
-    rows = reader.parquet(*[posixpath.join(root, p) for p in parts]).withColumn(
+    return reader.parquet(*[posixpath.join(root, p) for p in parts]).withColumn(
         "_part", F.regexp_extract(F.input_file_name(), r"(run_id=[^/]+)/[^/]*$", 1)
     )
+
+
+def _stage_partitions(
+    spark: SparkSession, root: str, rows: DataFrame, hit: Column, stage_root: str, by: Column
+) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """Stage a copy of each partition of ``root`` (``rows``, from ``_partitions``) holding a row
+    where ``hit`` holds, without those rows; return the (final, staged) swaps and the rows
+    removed per ``by`` value."""
     found = rows.where(hit).groupBy("_part", by.alias("_by")).count().collect()
     counts: dict[str, int] = {}
     swaps = []
@@ -144,14 +145,15 @@ def stage_vault(
 ) -> tuple[list[tuple[str, str]], dict[str, int]]:
     """Stage each vault partition that holds a (column, token) to remove; return swaps and counts."""
     removals = {c: t for c, t in removals.items() if t}
-    if not removals:
+    entries = _partitions(spark, store, vault) if removals else None
+    if entries is None:
         return [], {}
     cond = None
     for column, tokens in sorted(removals.items()):
         c = (F.col("column") == F.lit(column)) & F.col("token").isin(sorted(tokens))
         cond = c if cond is None else cond | c
     hit = F.coalesce(cond, F.lit(False))
-    return _stage_partitions(spark, store, vault, hit, stage_root, F.col("column"))
+    return _stage_partitions(spark, vault, entries, hit, stage_root, F.col("column"))
 
 
 def stage_quarantine(
@@ -161,14 +163,11 @@ def stage_quarantine(
     (exactly, as text); return swaps and the rows removed per partition (``run_id=...``).
     Partitions are read with their schemas merged: runs may have had different inputs, and a
     partition without the column holds none of the person's rows."""
-    parts = [p for p in store.list(quarantine) if p.startswith("run_id=")]
-    if not parts:
-        return [], {}
-    merged = spark.read.option("mergeSchema", "true").parquet(*[posixpath.join(quarantine, p) for p in parts])
-    if column not in merged.columns:
+    rows = _partitions(spark, store, quarantine, merge_schema=True)
+    if rows is None or column not in rows.columns:
         return [], {}
     hit = F.coalesce(F.col(f"`{column}`").cast("string").isin(values), F.lit(False))
-    return _stage_partitions(spark, store, quarantine, hit, stage_root, F.col("_part"), merge_schema=True)
+    return _stage_partitions(spark, quarantine, rows, hit, stage_root, F.col("_part"))
 
 
 def swap_partitions(store: Storage, swaps: list[tuple[str, str]], trash_root: str) -> None:
