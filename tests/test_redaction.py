@@ -96,6 +96,26 @@ def test_row_identifiers_and_name_parts(spark):
     assert_column_equality(df, "redacted", "expected")
 
 
+def test_other_case_and_name_part_blocks_check_every_value(spark):
+    # each row value is looked for in one lower-cased copy per block: a value other than the
+    # first (the serial, the site) in another case must still open its block
+    rows = [
+        ("Qwxzy Brelk met; serial zz-9 and ZZ-9", "[PERSON] met; serial [SERIAL] and [SERIAL]"),
+        ("qwxzy BRELK and Brelk alone", "[PERSON] and [PERSON] alone"),
+        ("site KX-77 noted as kx-77", "site [ID] noted as [ID]"),
+        ("nothing of theirs", "nothing of theirs"),
+    ]
+    cols = "text string, expected string, operator_name string, tool_serial string, site_code string"
+    df = spark.createDataFrame([(t, e, "Qwxzy Brelk", "zz-9", "kx-77") for t, e in rows], cols)
+    idents = [(c, F.col(c)) for c in ("operator_name", "tool_serial", "site_code")]
+    fast = redact_frame(df, F.col("text"), "redacted", ("identifiers",), DEFAULT_SERIAL_PATTERN, None, idents)
+    fast = fast.withColumn(
+        "plain", redact_text(F.col("text"), ("identifiers",), DEFAULT_SERIAL_PATTERN, None, idents)
+    )
+    assert_column_equality(fast, "redacted", "expected")
+    assert_column_equality(fast, "plain", "expected")
+
+
 def test_placeholders_are_configurable_per_detector(spark):
     rows = [("Maria Lopez, maria@x.com, 503-555-1234", "<name>, <mail>, [PHONE]", None)]
     df = _redacted(spark, rows, placeholders={"person": "<name>", "email": "<mail>"})
