@@ -122,9 +122,14 @@ def _hour(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
 
 def _city_state(col: Column, spec: RubricColumn, ctx: RowContext) -> Column:
     text = col.cast("string")
-    city = F.regexp_extract(text, ADDRESS_PATTERN, 1)
-    state = F.upper(F.regexp_extract(text, ADDRESS_PATTERN, 2))
-    return F.when(text.isNotNull(), F.concat(F.trim(city), F.lit(", "), state))
+    # One regex run, not two (a regexp_extract per group): a valid address matches the whole
+    # pattern (validation), so it becomes "city,ST" (the city holds no comma); the tail
+    # consumes a final line terminator that $ stops before. A blank value (no comma, not
+    # validated) gives ", " as the two extracts did.
+    both = F.regexp_replace(text, ADDRESS_PATTERN + r"(?s:.*)", "$1,$2")
+    city = F.trim(F.substring_index(both, ",", 1))
+    state = F.upper(F.trim(F.substring_index(both, ",", -1)))
+    return F.concat(city, F.lit(", "), state)
 
 
 REDACTED = "__redacted__"  # prefix of the column prepare_redaction adds per redact column

@@ -131,8 +131,12 @@ def test_city_state_removes_street_and_zip(spark, spec):
         "Portland, OR",
         "Suite 200, 55 Main St, Austin, tx 78701-1234",
         "9 Rue X, St. Louis, MO, USA",
+        "Portland, OR\u2028",  # a final line terminator \s does not match
+        "   ",  # blank: not validated, so it reaches the treatment
+        None,
     ]
     want = ["Portland, OR", "Washington, DC", "Portland, OR", "Austin, TX", "St. Louis, MO"]
+    want += ["Portland, OR", ", ", None]
     assert apply(spark, spec, "addr", raw) == want
 
 
