@@ -219,18 +219,13 @@ def redact_patterns(
 
 
 def luhn_ok(digits: Column) -> Column:
-    """True for a 13-19 digit string passing the Luhn check (higher-order functions, no UDF)."""
+    """True for a 13-19 digit string passing the Luhn check (Spark's own luhn_check, no UDF).
+
+    ``digits`` holds ASCII digits only (the callers strip \\D). luhn_check replaced a sum
+    over higher-order functions, which Spark interprets (no code generation): the card step,
+    guard included, on 200k notes 0.79 s -> 0.43 s."""
     n = F.length(digits)
-    terms = F.transform(
-        F.sequence(F.lit(1), F.greatest(n, F.lit(1))),
-        lambda i: _luhn_term(digits.substr(i, F.lit(1)).cast("int"), F.pmod(n - i, F.lit(2)) == 1),
-    )
-    total = F.aggregate(terms, F.lit(0), lambda acc, x: acc + x)
-    return (n >= 13) & (n <= 19) & (F.pmod(total, F.lit(10)) == 0)
-
-
-def _luhn_term(d: Column, doubled: Column) -> Column:
-    return F.when(doubled, F.when(d * 2 > 9, d * 2 - 9).otherwise(d * 2)).otherwise(d)
+    return (n >= 13) & (n <= 19) & F.call_function("luhn_check", digits)
 
 
 def _cards(text: Column) -> Column:

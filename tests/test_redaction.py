@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import random
 
 import pytest
 from chispa import assert_column_equality
 from pyspark.sql import functions as F
 
 from piimask import names as names_mod
-from piimask.detectors import DETECTOR_NAMES, any_detected
+from piimask.detectors import DETECTOR_NAMES, any_detected, luhn_ok
 from piimask.redaction import redact_frame, redact_text
 from piimask.redaction_report import marker_spans, score
 from piimask.rubric import DEFAULT_SERIAL_PATTERN, RubricError, parse_rubric
@@ -71,6 +72,29 @@ def test_guarded_steps_give_the_same_text_as_the_plain_expression(spark):
     got = _redacted(spark, rows, identifiers=("name",)).select("redacted", "plain").collect()
     assert all(r["redacted"] == r["plain"] for r in got)
     assert sum(r["redacted"] != r["plain"] for r in got) == 0 and len(got) == len(rows)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return 13 <= len(digits) <= 19 and total % 10 == 0
+
+
+def test_luhn_check_agrees_with_a_python_luhn(spark):
+    rng = random.Random(7)
+    numbers = []
+    for _ in range(3000):
+        body = "".join(rng.choice("0123456789") for _ in range(rng.randint(10, 20)))
+        # every check digit for some bodies, so about half the numbers pass
+        numbers += [body + str(d) for d in range(10)] if rng.random() < 0.1 else [body]
+    numbers += ["", "4111111111111111", "0000000000000", "000000000000"]
+    df = spark.createDataFrame([(n,) for n in numbers], "n string")
+    got = [r.ok for r in df.select(luhn_ok(F.col("n")).alias("ok")).collect()]
+    want = [_luhn(n) for n in numbers]
+    assert got == want
+    assert 300 < sum(want) < len(want) - 300  # both outcomes, many times each
 
 
 def test_each_detector_positive_and_negative(spark):
