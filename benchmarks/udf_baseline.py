@@ -73,7 +73,7 @@ _HONORIFIC = re.compile(
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
-def _luhn(digits: str) -> bool:
+def luhn(digits: str) -> bool:
     total = 0
     for i, ch in enumerate(reversed(digits)):
         d = int(ch) * (2 if i % 2 else 1)
@@ -82,7 +82,7 @@ def _luhn(digits: str) -> bool:
 
 
 def _cards(text: str) -> str:
-    return _CARD.sub(lambda m: "[CARD]" if _luhn(re.sub(r"\D", "", m.group())) else m.group(), text)
+    return _CARD.sub(lambda m: "[CARD]" if luhn(re.sub(r"\D", "", m.group())) else m.group(), text)
 
 
 def _persons(text: str) -> str:
