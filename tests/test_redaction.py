@@ -13,7 +13,7 @@ from pyspark.sql import functions as F
 
 from benchmarks.udf_baseline import luhn
 from piimask import names as names_mod
-from piimask.detectors import DETECTOR_NAMES, any_detected, luhn_ok
+from piimask.detectors import DETECTOR_NAMES, any_detected, luhn_ok, prefilter, redact_patterns
 from piimask.redaction import redact_frame, redact_text
 from piimask.redaction_report import marker_spans, score
 from piimask.rubric import DEFAULT_SERIAL_PATTERN, RubricError, parse_rubric
@@ -88,6 +88,37 @@ def test_luhn_check_agrees_with_the_baselines_python_luhn(spark):
     want = [luhn(n) for n in numbers]
     assert got == want
     assert 300 < sum(want) < len(want) - 300  # both outcomes, many times each
+
+
+def test_every_prefilter_passes_every_text_its_detector_finds_something_in(spark):
+    # a prefilter is a necessary condition: a text it rejects must hold nothing to redact
+    from piimask.generate import generate_with_labels
+
+    texts = [t for t, _ in CASES] + [  # one shape per text, so no other find passes it
+        "call 5035551234",
+        "call (503)555-1234",
+        "call 1-503-555-1234",
+        "intl +44 20 7946 0958",
+        "gw 192.168.0.1",
+        "gw 2001:0db8:0000:0000:0000:ff00:0042:8329",
+        "mac 0a1b.2c3d.4e5f",
+        "SSN: 123456789",
+        "card 4111-1111-1111-1111",
+        "at 45.5152,-122.6784",
+        "drop at 12-34 Main St",
+        "PO Box 12",
+    ]
+    for templates in ("dev", "heldout"):
+        notes = generate_with_labels(spark, 3000, seed=11, templates=templates)[0]
+        texts += [r.operator_notes for r in notes.select("operator_notes").collect()]
+    df = spark.createDataFrame([(t,) for t in texts], "text string")
+    for name, pattern, _ in redact_patterns(ALL, DEFAULT_SERIAL_PATTERN):
+        pre = prefilter(F.col("text"), name)
+        if pre is None:
+            continue
+        found = F.col("text").rlike(pattern)  # (for cards: the candidates, before Luhn)
+        assert df.where(found).count() > 0, name  # the check means something
+        assert df.where(found & ~pre).count() == 0, name
 
 
 def test_each_detector_positive_and_negative(spark):
