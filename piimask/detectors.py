@@ -225,8 +225,8 @@ def luhn_ok(digits: Column) -> Column:
     """True for a 13-19 digit string passing the Luhn check (Spark's own luhn_check, no UDF).
 
     ``digits`` holds ASCII digits only (the callers strip \\D). luhn_check replaced a sum
-    over higher-order functions, which Spark interprets (no code generation): the card step,
-    guard included, on 200k notes 0.79 s -> 0.43 s."""
+    over higher-order functions, which Spark interprets (no code generation): the card step
+    on 200k notes 0.85 s -> 0.41 s alone, 0.90 s -> 0.65 s of the redaction chain."""
     n = F.length(digits)
     return (n >= 13) & (n <= 19) & F.call_function("luhn_check", digits)
 
