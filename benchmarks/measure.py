@@ -27,7 +27,7 @@ def _jvm_peak_mib(spark) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("kind", choices=["generate", "identity", "mask", "mask-notext", "udf", "verify"])
+    p.add_argument("kind", choices=["generate", "identity", "floor", "mask", "mask-notext", "udf", "verify"])
     p.add_argument("--input", required=True)
     p.add_argument("--work", required=True)
     p.add_argument("--keyring", required=True)
@@ -51,6 +51,13 @@ def main(argv: list[str] | None = None) -> int:
         write(generate(spark, args.rows, seed=args.seed, malformed_rate=0.001), args.input, "parquet")
     elif args.kind == "identity":
         spark.read.parquet(args.input).write.mode("overwrite").parquet(str(out))
+    elif args.kind == "floor":  # the rubric's digests and tokens only: the least the job can cost
+        from benchmarks.floor import build as floor
+        from piimask.keyring import load
+        from piimask.rubric import load_rubric
+
+        df = spark.read.parquet(args.input)
+        floor(df, load_rubric(rubric_path), load(args.keyring)).write.mode("overwrite").parquet(str(out))
     elif args.kind == "mask-notext":  # the same job with free-text columns dropped: where the time goes
         import yaml
 

@@ -1,0 +1,57 @@
+"""The benchmark's floor does the job's keyed work exactly: the same digests and tokens.
+
+A floor that hashed less, or differently, would understate what the rubric costs; this test keeps
+it honest.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import functions as F
+from rubric_variants import without_privacy
+
+from benchmarks.floor import KEYED, build
+from piimask.generate import generate
+from piimask.job import RunOptions, run
+from piimask.keyring import load, new_keyring, save
+from piimask.rubric import load_rubric
+
+
+def test_floor_digests_and_tokens_equal_the_jobs(spark, tmp_path):
+    keyring = f"file:{tmp_path / 'keyring.json'}"
+    save(new_keyring("quarterly", back=12, ahead=4), keyring)
+    source = str(tmp_path / "in.parquet")
+    generate(spark, 400, seed=5, malformed_rate=0.05).write.parquet(source)
+    rubric_path = without_privacy()
+    record = run(
+        spark,
+        RunOptions(
+            rubric=rubric_path,
+            input=source,
+            output=str(tmp_path / "out"),
+            quarantine=str(tmp_path / "raw" / "quarantine"),
+            vault=str(tmp_path / "raw" / "vault"),
+            keyring=keyring,
+            input_format="parquet",
+        ),
+    )
+    rubric = load_rubric(rubric_path)
+    keyed = [c.name for c in rubric.columns if c.treatment in KEYED]
+    assert {c.treatment for c in rubric.columns if c.name in keyed} == set(KEYED)
+    assert len(keyed) >= 6
+
+    raw = spark.read.parquet(source)
+    floor = build(raw, rubric, load(keyring))
+    assert floor.columns == raw.columns  # nothing dropped, nothing added
+    assert floor.count() == 400  # every row, valid or not
+
+    job = spark.read.parquet(str(tmp_path / "out"))
+    assert job.count() == record["counts"]["rows_out"] > 300
+    rows = job.select(*keyed).alias("j").join(floor.select(*keyed).alias("f"), on="event_id")
+    assert rows.count() == job.count()  # each output digest of event_id is in the floor
+    for name in keyed:
+        if name != "event_id":
+            differ = rows.where(~F.col(f"j.{name}").eqNullSafe(F.col(f"f.{name}"))).count()
+            assert differ == 0, name
+    # and the rest is copied unchanged
+    unchanged = [c for c in raw.columns if c not in keyed]
+    assert floor.select(*unchanged).exceptAll(raw.select(*unchanged)).count() == 0
