@@ -83,6 +83,22 @@ def test_matches_python_hmac_on_unicode_and_edge_strings(spark):
     assert got == want
 
 
+def test_string_bytes_that_are_not_utf8_are_hashed_as_they_are(spark):
+    # a Parquet string column may hold such bytes; two different values must not share a digest
+    key = bytes(range(32))
+    raw = [b"\xff", b"\xfe", b"ok\xc3"]
+    k = pad_key(key)
+    df = spark.createDataFrame([(bytearray(r),) for r in raw], "b binary")
+    got = [
+        row.h
+        for row in df.select(
+            hmac_sha256_hex(F.col("b").cast("string"), F.lit(k.ipad), F.lit(k.opad)).alias("h")
+        ).collect()
+    ]
+    assert got == [py_hmac.new(key, r, hashlib.sha256).hexdigest() for r in raw]
+    assert len(set(got)) == len(raw)
+
+
 def test_null_value_gives_null_digest(spark):
     assert _spark_hmac(spark, b"k" * 32, [None], binary=False) == [None]
 
