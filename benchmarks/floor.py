@@ -6,7 +6,7 @@ digests make it about three times the input's size. ``build`` does exactly that 
 own treatments (the native RFC 2104 construction of ``piimask.hmac``, keys joined in by window)
 and copies every other column unchanged: no validation, quarantine, generalization, redaction,
 vault or k-anonymity. It is a lower bound to read the job's time against, not a masking job, and
-is kept in ``benchmarks/`` only. ``tests/test_udf_baseline.py`` checks its digests and tokens
+is kept in ``benchmarks/`` only. ``tests/test_floor.py`` checks its digests and tokens
 equal the job's.
 """
 

@@ -43,8 +43,8 @@ def get_spark(
         # the heap (its default, 12, is a thirteenth). The job's live heap does not grow with
         # the input, but its allocation rate kept G1 near that threshold, so the committed heap,
         # and with it peak RSS, grew with the length of the run (1M -> 4M rows: 1.07x to 1.33x
-        # in runs with the default; 1.13x, 0.96x, 1.08x, 1.04x and 0.96x in five runs with 4, and
-        # no slower).
+        # in runs with the default; 1.13x, 0.96x, 1.08x, 1.04x, 0.96x, 1.04x and 1.07x in seven
+        # runs with 4, and no slower).
         builder = builder.config("spark.driver.extraJavaOptions", JVM_OPTIONS)
         # local mode runs the executors inside the driver JVM: Spark's 1g default is too small for
         # verify.py at a million rows (measured: out of heap). Glue sizes its own workers.
