@@ -15,23 +15,18 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from piimask.job import WINDOW, _context, keys_frame
+from piimask.job import WINDOW, _context, keys_frame, window_column
 from piimask.keyring import Keyring
-from piimask.parse import epoch_seconds
 from piimask.rubric import Rubric
 from piimask.treatments import treat
-from piimask.windows import window_id_expr
 
 KEYED = ("hmac", "token")
 
 
 def build(df: DataFrame, rubric: Rubric, keyring: Keyring) -> DataFrame:
     """``df`` with its direct and quasi columns hashed and tokenized as the job does."""
-    dtypes = {f.name: f.dataType for f in df.schema.fields}
-    event = rubric.event_time_column
-    window = window_id_expr(epoch_seconds(F.col(event), dtypes[event]), rubric.rotation)
     keys = F.broadcast(keys_frame(df.sparkSession, keyring))
-    keyed = df.withColumn(WINDOW, window).join(keys, on=WINDOW, how="left")
+    keyed = df.withColumn(WINDOW, window_column(df, rubric)).join(keys, on=WINDOW, how="left")
     ctx = _context(keyed, rubric)
     known = set(rubric.names)
     exprs = []

@@ -171,14 +171,17 @@ def keys_frame(spark: SparkSession, keyring: Keyring) -> DataFrame:
     return spark.createDataFrame(rows, schema)
 
 
+def window_column(df: DataFrame, rubric: Rubric) -> Column:
+    """The row's key window (UTC), from the rubric's event-time column."""
+    event = rubric.event_time_column
+    return window_id_expr(epoch_seconds(F.col(event), df.schema[event].dataType), rubric.rotation)
+
+
 def annotate(df: DataFrame, rubric: Rubric) -> DataFrame:
     """Add the row's quarantine reasons and its key window (UTC) to the input."""
     dtypes = {f.name: f.dataType for f in df.schema.fields}
-    event = rubric.event_time_column
-    seconds = epoch_seconds(F.col(event), dtypes[event])
-    return df.withColumn(REASONS, reasons_column(rubric, dtypes)).withColumn(
-        WINDOW, window_id_expr(seconds, rubric.rotation)
-    )
+    reasons = reasons_column(rubric, dtypes)
+    return df.withColumn(REASONS, reasons).withColumn(WINDOW, window_column(df, rubric))
 
 
 def _context(df: DataFrame, rubric: Rubric) -> RowContext:
