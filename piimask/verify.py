@@ -818,10 +818,16 @@ class _Verifier:
                 .groupBy("kind", "column", WINDOW, "value", "tuple")
                 .agg(F.count(F.lit(1)).alias("n"))
             )
-            # distinct raw values per token column (an HMAC column's rows are per window as well)
+            # The first action on the kept table scans the input and fills the observation, which
+            # ``obs.get`` waits for, forever if no scan runs. So it is unfiltered: a filter on a
+            # kind that no cell has (kind 1 with no HMAC or token column in the output) let the
+            # optimizer skip the scan, and verify hung. It also counts the distinct raw values
+            # per token column (an HMAC column's rows are per window as well).
             tokens = [c for c in keyed if c not in hmac]
-            distinct = self.raw(1, tokens).groupBy("column").count().collect() if tokens else []
-            stats["distinct"] = {r["column"]: int(r["count"]) for r in distinct}
+            distinct = self.raw_values.groupBy("kind", "column").count().collect()
+            stats["distinct"] = {
+                r["column"]: int(r["count"]) for r in distinct if r["kind"] == 1 and r["column"] in tokens
+            }
         else:
             raw.observe(obs, *aggs).write.format("noop").mode("overwrite").save()
         row = obs.get

@@ -16,7 +16,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "rubric.yaml"
 
-__all__ = ["DEFAULT", "with_privacy", "without_privacy"]
+__all__ = ["DEFAULT", "with_privacy", "without_keyed", "without_privacy"]
 
 
 def _write(name: str, doc: dict) -> str:
@@ -31,6 +31,19 @@ def without_privacy() -> str:
     doc = yaml.safe_load(DEFAULT.read_text(encoding="utf-8"))
     doc.pop("privacy", None)
     return _write("rubric-without-privacy.yaml", doc)
+
+
+@functools.cache
+def without_keyed() -> str:
+    """``without_privacy()`` with every HMAC and token column dropped: an output with no keyed
+    column, whose direct and quasi values verify still looks for in the raw input."""
+    doc = yaml.safe_load(Path(without_privacy()).read_text(encoding="utf-8"))
+    for col in doc["columns"]:
+        implicit = {"direct": "hmac", "quasi": "token"}.get(col["bucket"])
+        if col.get("treatment", implicit) in ("hmac", "token"):
+            col["treatment"] = "drop"
+            col.pop("params", None)
+    return _write("rubric-without-keyed.yaml", doc)
 
 
 def with_privacy(folder: Path, **privacy) -> str:

@@ -13,13 +13,14 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
 
 import pytest
 from pyspark.sql import functions as F
-from rubric_variants import without_privacy
+from rubric_variants import without_keyed, without_privacy
 
 from piimask import job
 from piimask.generate import COLUMNS as SCHEMA
@@ -392,6 +393,39 @@ def test_report_and_logs_hold_no_value(spark, world, capfd, tmp_path):
     text = out + err + report_path.read_text()
     leaked = sorted(v for v in _values(world) if v in text)
     assert leaked == []
+
+
+def test_output_without_keyed_columns_is_verified_not_waited_on(spark, world):
+    """No HMAC or token column in the output: the raw scan still runs (it once waited forever for
+    an observation no action filled). Run in a thread, so that a hang fails the test."""
+    rubric = without_keyed()
+    base = world["base"] / "unkeyed-rubric"
+    job.run(
+        spark,
+        job.RunOptions(
+            rubric=rubric,
+            input=world["raw"],
+            output=str(base / "out"),
+            quarantine=str(base / "q"),
+            vault=str(base / "vault"),
+            keyring=world["ref"],
+        ),
+    )
+    done: dict = {}
+
+    def check():
+        done["report"] = verify(
+            spark, rubric, str(base / "out"), raw=world["raw"], quarantine=str(base / "q")
+        )
+
+    worker = threading.Thread(target=check, daemon=True)
+    worker.start()
+    worker.join(timeout=300)
+    assert "report" in done, "verify --raw did not return within 300 s"
+    report = done["report"]
+    assert report.passed, report.table()
+    checked = {r.reason for r in report.results}
+    assert {"rows_unreconciled", "raw_value_leak", "behavioral_changed", "null_introduced"} <= checked
 
 
 def test_cannot_run_exits_2_without_traceback(tmp_path, capfd):
