@@ -8,6 +8,7 @@ one with ONE defect, written to its own folder with the correct output's _audit 
 from __future__ import annotations
 
 import csv
+import hashlib
 import importlib.util
 import json
 import shutil
@@ -27,7 +28,7 @@ from piimask.generate import COLUMNS as SCHEMA
 from piimask.keyring import Keyring, new_keyring, save
 from piimask.rubric import load_rubric
 from piimask.treatments import treat
-from piimask.verify import REASON_CODES, VerifyError, looks_like_card, verify
+from piimask.verify import REASON_CODES, VerifyError, is_digest, looks_like_card, verify
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRIC = without_privacy()  # 40 rows: k-anonymity is tested in test_privacy.py
@@ -234,6 +235,12 @@ CASES = {
         True,
         False,
     ),
+    "padded_raw_name": (  # longer than any raw value until trimmed
+        lambda s, w: w["good"].withColumn("tool_model_name", F.lit(" " * 60 + OPERATORS[0][1] + " " * 60)),
+        "raw_value_leak",
+        True,
+        False,
+    ),
     "extra_unmasked_column": (
         lambda s, w: _remask(s, w, extra={"contact_email": ("operator_email", lambda c: c)}),
         "unexpected_column",
@@ -289,12 +296,27 @@ def test_broken_output_is_rejected(spark, world, case):
 
 def test_leak_scan_finds_raw_email_in_free_text_every_way(spark, world):
     path = _write(world, "leak", CASES["raw_email_in_notes"][0](spark, world))
-    # broadcast substring scan; word n-gram join with broadcast look-ups; with shuffled ones
-    for budget, broadcast_rows in ((10**12, 10**6), (0, 10**6), (0, 0)):
-        report = _run(spark, world, path, substring_budget=budget, broadcast_rows=broadcast_rows)
+    # broadcast substring scan; word n-gram join with broadcast look-ups; with shuffled ones;
+    # with the texts' word runs broadcast and the raw values streamed
+    ways = [
+        ("substring", 10**12, 10**6, None),
+        ("equality join.", 0, 10**6, None),
+        ("equality join.", 0, 0, None),
+        ("equality join (text word runs broadcast)", 0, 0, 10**6),
+    ]
+    for mode, budget, broadcast_rows, text_rows in ways:
+        report = _run(
+            spark,
+            world,
+            path,
+            substring_budget=budget,
+            broadcast_rows=broadcast_rows,
+            text_broadcast_rows=text_rows,
+        )
         leaks = [r for r in report.failed if r.reason == "raw_value_leak"]
         assert [r.column for r in leaks] == ["operator_notes"], report.table()
         assert leaks[0].count == 40
+        assert mode in leaks[0].message
 
 
 @pytest.mark.parametrize("case", ["unsalted_sha256", "wrong_window_key", "extra_unmasked_column"])
@@ -347,6 +369,26 @@ def test_card_numbers_need_luhn(spark):
         "v string, expected boolean",
     )
     got = df.select(looks_like_card(F.col("v")).alias("got"), "expected").collect()
+    assert [r.got for r in got] == [r.expected for r in got]
+
+
+def test_digest_check_wants_exactly_64_lowercase_hex(spark):
+    good = hashlib.sha256(b"x").hexdigest()
+    df = spark.createDataFrame(
+        [
+            (good, True),
+            (good.upper(), False),
+            (good[:63], False),
+            (good + "0", False),
+            (good[:63] + "g", False),
+            (good + "\n", False),  # a regex's $ lets this through
+            (good[:63] + "\u00e9", False),
+            (" " + good[1:], False),
+            (None, False),
+        ],
+        "v string, expected boolean",
+    )
+    got = df.select(is_digest(F.col("v")).alias("got"), "expected").collect()
     assert [r.got for r in got] == [r.expected for r in got]
 
 
