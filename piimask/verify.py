@@ -425,8 +425,8 @@ def _runs() -> Column:
     return F.explode(F.array_distinct(runs))
 
 
-def _gram_matches(text_cells: DataFrame, grams: DataFrame, broadcast: bool, keys: list[str]) -> DataFrame:
-    """The ``keys`` of the text cells holding one of ``grams`` (normalized word sequences of
+def _gram_matches(texts: DataFrame, grams: DataFrame, broadcast: bool, keys: list[str]) -> DataFrame:
+    """The ``keys`` of the ``texts`` (``_words``) holding one of ``grams`` (normalized word sequences of
     at most MAX_NGRAM_WORDS words) as a run of whole words: a cell once per matching position,
     so the caller deduplicates.
 
@@ -436,7 +436,6 @@ def _gram_matches(text_cells: DataFrame, grams: DataFrame, broadcast: bool, keys
     verify's time). With ``broadcast`` (``grams`` is small) both look-ups are broadcast joins and
     the words ride along; otherwise the starts are shuffled and joined back to their texts.
     """
-    texts = _words(text_cells, keys)
     firsts = grams.select(F.split(F.col("gram"), " ").getItem(0).alias("word")).distinct()
     kept = ["words"] if broadcast else []
     starts = texts.select(*keys, *kept, F.posexplode("words").alias("pos", "word")).join(
@@ -1041,12 +1040,15 @@ class _Verifier:
                     .select(_normalized_words(F.col("key")).alias("gram"))
                     .where(F.length("gram") > 0)
                 )
-                runs = None if small else self._text_runs(text_cells, keys)
+                words, runs = _words(text_cells, keys), None
+                if not small:  # kept: counted here, and read twice by the shuffled join
+                    words = self.keep(words)
+                    runs = self._text_runs(words, keys)
                 if runs is not None:  # few texts, many needles: the needles stream past the runs
                     mode += " (text word runs broadcast)"
                     sub = grams.join(F.broadcast(runs), on="gram").select(*keys)
                 else:
-                    sub = _gram_matches(text_cells, self.keep(grams.distinct()), small, keys)
+                    sub = _gram_matches(words, self.keep(grams.distinct()), small, keys)
             found = found.unionByName(sub).distinct()  # a cell found both ways is counted once
         sources = ", ".join(ident)
         self.find(
@@ -1060,9 +1062,9 @@ class _Verifier:
             found,
         )
 
-    def _text_runs(self, text_cells: DataFrame, keys: list[str]) -> DataFrame | None:
-        """Every run of 1..MAX_NGRAM_WORDS normalized words of every text cell (``keys``, gram),
-        kept, if there are at most ``text_broadcast_rows`` of them; else None.
+    def _text_runs(self, texts: DataFrame, keys: list[str]) -> DataFrame | None:
+        """Every run of 1..MAX_NGRAM_WORDS words of every text cell (``keys``, gram; ``texts``
+        from ``_words``), kept, if there are at most ``text_broadcast_rows`` of them; else None.
 
         Redacted notes repeat: at 2M generated rows, 66 distinct texts against 2M distinct raw
         identifier values. Broadcasting the texts' runs lets the raw values stream past them,
@@ -1070,7 +1072,6 @@ class _Verifier:
         rows, counting the leak scan's findings went from 35.2 s to 9.7 s. The bound is checked
         on the texts' word count, before any run is built.
         """
-        texts = self.keep(_words(text_cells, keys))
         if texts.count() > self.text_broadcast_rows:
             return None
         words = texts.agg(F.sum(F.size("words"))).first()[0] or 0
