@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from piimask.rubric import DEFAULT_TREATMENT
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "rubric.yaml"
 
@@ -39,8 +41,7 @@ def without_keyed() -> str:
     column, whose direct and quasi values verify still looks for in the raw input."""
     doc = yaml.safe_load(Path(without_privacy()).read_text(encoding="utf-8"))
     for col in doc["columns"]:
-        implicit = {"direct": "hmac", "quasi": "token"}.get(col["bucket"])
-        if col.get("treatment", implicit) in ("hmac", "token"):
+        if col.get("treatment", DEFAULT_TREATMENT.get(col["bucket"])) in ("hmac", "token"):
             col["treatment"] = "drop"
             col.pop("params", None)
     return _write("rubric-without-keyed.yaml", doc)
