@@ -119,7 +119,9 @@ class Block:
     """Steps whose guards all test the lower-cased text for a row value. ``needles`` are those
     values (lower-cased, null when unusable); the text is lower-cased once at the block's start,
     and when it contains none of them every step's guard is false in turn (no step changes the
-    text), so the block is skipped. Otherwise each step runs with its own guard, as alone."""
+    text), so the block is skipped. Otherwise a step runs, with its own guard, only where that
+    copy holds its own needle. The one text this skips is a needle that appeared only when an
+    earlier step of the block wrote a placeholder: the placeholder's letters, not a raw value."""
 
     needles: tuple[Column, ...]
     steps: tuple[Step, ...]
@@ -220,16 +222,20 @@ def redact_frame(
     df = df.withColumn(current, source.cast("string"))
     temps = [current]
     for entry in _steps(detectors, serial_pattern, placeholders, identifiers):
-        gate, steps = None, [entry]
+        steps, gates = [entry], [None]
         if isinstance(entry, Block):
             lowered, gate_name = f"{current}_lower", f"{current}_gate"
+            found = [F.coalesce(F.col(lowered).contains(needle), F.lit(False)) for needle in entry.needles]
             hit = F.lit(False)
-            for needle in entry.needles:
-                hit = hit | F.coalesce(F.col(lowered).contains(needle), F.lit(False))
+            for f in found:
+                hit = hit | f
             df = df.withColumn(lowered, F.lower(F.col(current))).withColumn(gate_name, hit)
             temps += [lowered, gate_name]
-            gate, steps = F.col(gate_name), list(entry.steps)
-        for guard, step in steps:
+            # a step runs only where the block's lowered copy holds its own needle, before its
+            # guard lower-cases the current text again (the gate alone let every step of a
+            # block whose first needle occurs lower-case the note once more)
+            steps, gates = list(entry.steps), [F.col(gate_name) & f for f in found]
+        for (guard, step), gate in zip(steps, gates, strict=True):
             t = F.col(current)
             g = guard(t)
             if gate is not None:
