@@ -232,8 +232,8 @@ def redact_frame(
             df = df.withColumn(lowered, F.lower(F.col(current))).withColumn(gate_name, hit)
             temps += [lowered, gate_name]
             # a step runs only where the block's lowered copy holds its own needle, before its
-            # guard lower-cases the current text again (the gate alone let every step of a
-            # block whose first needle occurs lower-case the note once more)
+            # guard lower-cases the current text again (the gate alone let every step lower-case
+            # the note once more as soon as any needle of the block occurred)
             steps, gates = list(entry.steps), [F.col(gate_name) & f for f in found]
         for (guard, step), gate in zip(steps, gates, strict=True):
             t = F.col(current)
