@@ -225,16 +225,23 @@ def redact_frame(
         steps, gates = [entry], [None]
         if isinstance(entry, Block):
             lowered, gate_name = f"{current}_lower", f"{current}_gate"
-            found = [F.coalesce(F.col(lowered).contains(needle), F.lit(False)) for needle in entry.needles]
+            # whether the block's lowered copy holds each needle: one column each, tested once
+            # a row, read by the gate and by that needle's step
+            found = [f"{gate_name}_{i}" for i in range(len(entry.needles))]
+            holds = {
+                f: F.coalesce(F.col(lowered).contains(n), F.lit(False))
+                for f, n in zip(found, entry.needles, strict=True)
+            }
+            df = df.withColumn(lowered, F.lower(F.col(current))).withColumns(holds)
             hit = F.lit(False)
             for f in found:
-                hit = hit | f
-            df = df.withColumn(lowered, F.lower(F.col(current))).withColumn(gate_name, hit)
-            temps += [lowered, gate_name]
+                hit = hit | F.col(f)
+            df = df.withColumn(gate_name, hit)
+            temps += [lowered, *found, gate_name]
             # a step runs only where the block's lowered copy holds its own needle, before its
             # guard lower-cases the current text again (the gate alone let every step lower-case
             # the note once more as soon as any needle of the block occurred)
-            steps, gates = list(entry.steps), [F.col(gate_name) & f for f in found]
+            steps, gates = list(entry.steps), [F.col(gate_name) & F.col(f) for f in found]
         for (guard, step), gate in zip(steps, gates, strict=True):
             t = F.col(current)
             g = guard(t)
