@@ -1,4 +1,5 @@
-"""Variants of the default rubric for tests (written once per test process to a temp folder).
+"""Variants of the default rubric for tests (written once per test process to a temp folder,
+removed when the process exits).
 
 ``without_privacy()``: rubric.yaml minus its ``privacy:`` section. Tests of other invariants use
 tiny inputs (3 to 40 rows) in which k-anonymity would rightly suppress most rows; they mask with
@@ -7,7 +8,9 @@ this variant, and tests/test_privacy.py runs the full default rubric.
 
 from __future__ import annotations
 
+import atexit
 import functools
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -23,6 +26,7 @@ __all__ = ["DEFAULT", "with_privacy", "without_keyed", "without_privacy"]
 
 def _write(name: str, doc: dict) -> str:
     folder = Path(tempfile.mkdtemp(prefix="piimask-rubric-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     path = folder / name
     path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return str(path)
