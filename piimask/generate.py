@@ -85,7 +85,7 @@ SINGLE_FILE_MAX_ROWS = 200_000
 # Rows per written file (the file count is a multiple of the cores): about 57 MB of Parquet,
 # one row group, as a data lake holds bounded files. (With one file per million rows the 4M-row
 # benchmark read row groups twice the size of the 1M-row one's; that was not what grew the job's
-# memory: README, "Benchmark".)
+# memory: benchmarks/HISTORY.md.)
 ROWS_PER_FILE = 500_000
 
 LOCALES = ("en_US", "en_US", "en_US", "de_DE", "fr_FR", "es_ES", "ja_JP")
