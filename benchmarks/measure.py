@@ -27,7 +27,10 @@ def _jvm_peak_mib(spark) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("kind", choices=["generate", "identity", "floor", "mask", "mask-notext", "udf", "verify"])
+    p.add_argument(
+        "kind",
+        choices=["generate", "identity", "floor", "mask", "mask-notext", "udf", "verify", "verify-distinct"],
+    )
     p.add_argument("--input", required=True)
     p.add_argument("--work", required=True)
     p.add_argument("--keyring", required=True)
@@ -37,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from piimask.session import get_spark
 
-    memory = "4g" if args.kind == "verify" else "2g"  # as verify.py and the job ask for
+    memory = "4g" if args.kind.startswith("verify") else "2g"  # as verify.py and the job ask for
     spark = get_spark(f"bench-{args.kind}", master="local[2]", shuffle_partitions=8, driver_memory=memory)
     work = Path(args.work)
     rubric_path = str(ROOT / "rubric.yaml")
@@ -108,13 +111,21 @@ def main(argv: list[str] | None = None) -> int:
 
         df = spark.read.parquet(args.input)
         build(df, load_rubric(rubric_path), load(args.keyring)).write.mode("overwrite").parquet(str(out))
-    elif args.kind == "verify":
+    elif args.kind in ("verify", "verify-distinct"):
         from piimask.verify import verify
 
+        checked = work / "mask-out"
+        if args.kind == "verify-distinct":  # the same output with every note distinct (untimed copy)
+            from benchmarks.distinct import copy
+            from piimask.rubric import load_rubric
+
+            copy(spark, str(checked), str(out), load_rubric(rubric_path))
+            checked = out
+            start = time.perf_counter()
         report = verify(
             spark,
             rubric=rubric_path,
-            output=str(work / "mask-out"),
+            output=str(checked),
             raw=args.input,
             raw_format="parquet",
             quarantine=str(work / "raw" / "quarantine"),

@@ -3,7 +3,8 @@
 Generates the data once per size, then measures in one run, on the same input, each in a fresh
 local[2] process: the identity copy (Parquet in, Parquet out), the floor (the rubric's digests
 and tokens only, `benchmarks/floor.py`), the masking job, the Python-UDF baseline,
-`verify --raw --keyring` on the job's output, and the job at a small and a 4x larger size.
+`verify --raw --keyring` on the job's output (and on a copy whose notes are all distinct,
+`benchmarks/distinct.py`), and the job at a small and a 4x larger size.
 Prints a table of times and ratios and writes it as JSON.
 """
 
@@ -52,7 +53,7 @@ def _measure(kind: str, data: Path, work: Path, keyring: str, rows: int = 0) -> 
         raise SystemExit(f"benchmark step {kind} failed (exit {proc.returncode}):\n{tail}")
     result = json.loads(lines[-1][6:])
     print(
-        f"  {kind:<9} {result['seconds']:>8.1f} s   driver JVM peak {result['jvm_peak_mib']:>7.0f} MiB",
+        f"  {kind:<15} {result['seconds']:>8.1f} s   driver JVM peak {result['jvm_peak_mib']:>7.0f} MiB",
         flush=True,
     )
     return result
@@ -84,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"main comparison at {args.rows} rows", flush=True)
     main_work = work / f"w-{args.rows}"
-    for kind in ("identity", "floor", "mask", "mask-notext", "verify") + (() if args.skip_udf else ("udf",)):
+    kinds = ("identity", "floor", "mask", "mask-notext", "verify", "verify-distinct")
+    for kind in kinds + (() if args.skip_udf else ("udf",)):
         results[kind] = _measure(kind, data[args.rows], main_work, keyring)
     print(f"scaling {args.small} -> {args.large} rows", flush=True)
     results["mask_small"] = _measure("mask", data[args.small], work / f"w-{args.small}", keyring)
@@ -118,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     t["floor"] = results["floor"]["seconds"]
     ratios["floor (digests and tokens only) / identity"] = (t["floor"] / t["identity"], "(diagnostic)", True)
     ratios["mask / floor"] = (t["mask"] / t["floor"], "(diagnostic)", True)
+    t["verify-distinct"] = results["verify-distinct"]["seconds"]
+    ratios["verify, every note distinct / mask"] = (t["verify-distinct"] / t["mask"], "(diagnostic)", True)
     if not args.skip_udf:
         t["udf"] = results["udf"]["seconds"]
         ratios["udf baseline / mask"] = (t["udf"] / t["mask"], ">= 3.0", t["udf"] / t["mask"] >= 3.0)
@@ -126,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     }
 
     print("\n| measurement | seconds | driver JVM peak MiB |\n|---|---:|---:|")
-    for k in ("identity", "floor", "mask", "mask-notext", "udf", "verify", "mask_small", "mask_large"):
+    for k in (*kinds, "udf", "mask_small", "mask_large"):
         if k in results:
             print(f"| {k} | {results[k]['seconds']:.1f} | {results[k]['jvm_peak_mib']:.0f} |")
     print("\n| ratio | measured | target | met |\n|---|---:|---|---|")

@@ -6,35 +6,18 @@ it honest.
 
 from __future__ import annotations
 
+from generated_run import generated_run
 from pyspark.sql import functions as F
-from rubric_variants import without_privacy
 
 from benchmarks.floor import KEYED, build
-from piimask.generate import generate
-from piimask.job import RunOptions, run
-from piimask.keyring import load, new_keyring, save
+from piimask.keyring import load
 from piimask.rubric import load_rubric
 
 
 def test_floor_digests_and_tokens_equal_the_jobs(spark, tmp_path):
-    keyring = f"file:{tmp_path / 'keyring.json'}"
-    save(new_keyring("quarterly", back=12, ahead=4), keyring)
-    source = str(tmp_path / "in.parquet")
-    generate(spark, 400, seed=5, malformed_rate=0.05).write.parquet(source)
-    rubric_path = without_privacy()
-    record = run(
-        spark,
-        RunOptions(
-            rubric=rubric_path,
-            input=source,
-            output=str(tmp_path / "out"),
-            quarantine=str(tmp_path / "raw" / "quarantine"),
-            vault=str(tmp_path / "raw" / "vault"),
-            keyring=keyring,
-            input_format="parquet",
-        ),
-    )
-    rubric = load_rubric(rubric_path)
+    done = generated_run(spark, tmp_path, 400, seed=5, malformed_rate=0.05)
+    source, keyring, record = done.source, done.keyring, done.record
+    rubric = load_rubric(done.rubric)
     keyed = [c.name for c in rubric.columns if c.treatment in KEYED]
     assert {c.treatment for c in rubric.columns if c.name in keyed} == set(KEYED)
     assert len(keyed) >= 6
@@ -44,7 +27,7 @@ def test_floor_digests_and_tokens_equal_the_jobs(spark, tmp_path):
     assert floor.columns == raw.columns  # nothing dropped, nothing added
     assert floor.count() == 400  # every row, valid or not
 
-    job = spark.read.parquet(str(tmp_path / "out"))
+    job = spark.read.parquet(done.output)
     assert job.count() == record["counts"]["rows_out"] > 300
     rows = job.select(*keyed).alias("j").join(floor.select(*keyed).alias("f"), on="event_id")
     assert rows.count() == job.count()  # each output digest of event_id is in the floor
