@@ -224,24 +224,20 @@ def redact_frame(
     for entry in _steps(detectors, serial_pattern, placeholders, identifiers):
         steps, gates = [entry], [None]
         if isinstance(entry, Block):
-            lowered, gate_name = f"{current}_lower", f"{current}_gate"
+            lowered = f"{current}_lower"
             # whether the block's lowered copy holds each needle: one column each, tested once
-            # a row, read by the gate and by that needle's step
-            found = [f"{gate_name}_{i}" for i in range(len(entry.needles))]
+            # a row and read by that needle's step
+            found = [f"{current}_holds_{i}" for i in range(len(entry.needles))]
             holds = {
                 f: F.coalesce(F.col(lowered).contains(n), F.lit(False))
                 for f, n in zip(found, entry.needles, strict=True)
             }
             df = df.withColumn(lowered, F.lower(F.col(current))).withColumns(holds)
-            hit = F.lit(False)
-            for f in found:
-                hit = hit | F.col(f)
-            df = df.withColumn(gate_name, hit)
-            temps += [lowered, *found, gate_name]
+            temps += [lowered, *found]
             # a step runs only where the block's lowered copy holds its own needle, before its
-            # guard lower-cases the current text again (the gate alone let every step lower-case
-            # the note once more as soon as any needle of the block occurred)
-            steps, gates = list(entry.steps), [F.col(gate_name) & F.col(f) for f in found]
+            # guard lower-cases the current text again (a gate on any needle of the block let
+            # every step lower-case the note once more as soon as one of them occurred)
+            steps, gates = list(entry.steps), [F.col(f) for f in found]
         for (guard, step), gate in zip(steps, gates, strict=True):
             t = F.col(current)
             g = guard(t)
