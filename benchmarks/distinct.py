@@ -25,7 +25,7 @@ __all__ = ["copy", "distinct_text", "text_columns"]
 
 def text_columns(df: DataFrame, rubric: Rubric) -> list[str]:
     """The output's free-text columns (the rubric's ``redact`` columns present in ``df``)."""
-    return [c for c in df.columns if c in rubric.names and rubric.column(c).treatment == "redact"]
+    return [s.name for s in rubric.with_treatment("redact") if s.name in df.columns]
 
 
 def distinct_text(df: DataFrame, columns: list[str]) -> DataFrame:
