@@ -17,7 +17,7 @@ import sys
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # usage errors: one paragraph, exit 2
-        from piimask.cli import report_error
+        from piimask.errors import report_error
 
         self.print_usage(sys.stderr)
         report_error(f"verify.py: {message}")
@@ -37,8 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run(args) -> int:
-    from piimask.rubric import RubricError, load_rubric
-    from piimask.verify import VerifyError, verify
+    from piimask.rubric.load import RubricError, load_rubric
+    from piimask.verify.core import VerifyError, verify
 
     try:  # a bad rubric or missing local path fails before a JVM starts
         load_rubric(args.rubric)
@@ -74,7 +74,7 @@ def _run(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from piimask.cli import guarded
+    from piimask.errors import guarded
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)

@@ -15,10 +15,10 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from piimask.job import WINDOW, _context, keys_frame, window_column
-from piimask.keyring import Keyring
-from piimask.rubric import Rubric
-from piimask.treatments import treat
+from piimask.frames.keys import WINDOW, keys_frame, row_context, window_column
+from piimask.keys.keyring import Keyring
+from piimask.rubric.load import Rubric
+from piimask.treatments.core import treat
 
 KEYED = ("hmac", "token")
 
@@ -27,7 +27,7 @@ def build(df: DataFrame, rubric: Rubric, keyring: Keyring) -> DataFrame:
     """``df`` with its direct and quasi columns hashed and tokenized as the job does."""
     keys = F.broadcast(keys_frame(df.sparkSession, keyring))
     keyed = df.withColumn(WINDOW, window_column(df, rubric)).join(keys, on=WINDOW, how="left")
-    ctx = _context(keyed, rubric)
+    ctx = row_context(keyed, rubric)
     known = set(rubric.names)
     exprs = []
     for name in df.columns:

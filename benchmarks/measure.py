@@ -49,15 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     extra: dict = {}
     start = time.perf_counter()
     if args.kind == "generate":
-        from piimask.generate import generate, write
+        from piimask.tools.generate import generate, write
 
         write(generate(spark, args.rows, seed=args.seed, malformed_rate=0.001), args.input, "parquet")
     elif args.kind == "identity":
         spark.read.parquet(args.input).write.mode("overwrite").parquet(str(out))
     elif args.kind == "floor":  # the rubric's digests and tokens only: the least the job can cost
         from benchmarks.floor import build as floor
-        from piimask.keyring import load
-        from piimask.rubric import load_rubric
+        from piimask.keys.keyring import load
+        from piimask.rubric.load import load_rubric
 
         df = spark.read.parquet(args.input)
         floor(df, load_rubric(rubric_path), load(args.keyring)).write.mode("overwrite").parquet(str(out))
@@ -106,18 +106,18 @@ def main(argv: list[str] | None = None) -> int:
         extra["counts"] = record["counts"]
     elif args.kind == "udf":
         from benchmarks.udf_baseline import build
-        from piimask.keyring import load
-        from piimask.rubric import load_rubric
+        from piimask.keys.keyring import load
+        from piimask.rubric.load import load_rubric
 
         df = spark.read.parquet(args.input)
         build(df, load_rubric(rubric_path), load(args.keyring)).write.mode("overwrite").parquet(str(out))
     elif args.kind in ("verify", "verify-distinct"):
-        from piimask.verify import verify
+        from piimask.verify.core import verify
 
         checked = work / "mask-out"
         if args.kind == "verify-distinct":  # the same output with every note distinct (untimed copy)
             from benchmarks.distinct import copy
-            from piimask.rubric import load_rubric
+            from piimask.rubric.load import load_rubric
 
             copy(spark, str(checked), str(out), load_rubric(rubric_path))
             checked = out

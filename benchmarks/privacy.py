@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.one:
         return _one(args)
 
-    from piimask.keyring import new_keyring, save
+    from piimask.keys.keyring import new_keyring, save
 
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)

@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", default=None, help="where to write the results (default WORK/results.json)")
     args = p.parse_args(argv)
 
-    from piimask.keyring import new_keyring, save
+    from piimask.keys.keyring import new_keyring, save
 
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)

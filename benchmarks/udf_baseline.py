@@ -20,10 +20,10 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType
 
-from piimask.detectors import _STATES, _STREET_ABBREVIATIONS  # the job's own lists
-from piimask.keyring import Keyring
-from piimask.names import AMBIGUOUS_FIRST_NAMES, load_dictionary
-from piimask.rubric import Rubric
+from piimask.keys.keyring import Keyring
+from piimask.rubric.load import Rubric
+from piimask.treatments.freetext.detectors import _STATES, _STREET_ABBREVIATIONS  # the job's own lists
+from piimask.treatments.freetext.names import AMBIGUOUS_FIRST_NAMES, load_dictionary
 
 _ADDRESS = re.compile(
     r"^(?:.*,)?\s*([^,\d]+?)\s*,\s*([A-Za-z]{2})\.?(?:\s+\d{5}(?:-\d{4})?)?\s*"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from piimask.recipe import build_recipe
-from piimask.rubric import load_rubric
+from piimask.aws.recipe import build_recipe
+from piimask.rubric.load import load_rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "deploy" / "template.yaml"

@@ -7,7 +7,7 @@ Glue injects its own arguments (--JOB_NAME, --JOB_ID, --JOB_RUN_ID, --TempDir,
 
 import sys
 
-from piimask.glue_entry import main
+from piimask.aws.glue_entry import main
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))

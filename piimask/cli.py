@@ -1,7 +1,7 @@
 """`pii-mask`: one console command; each sub-command lives in its own module.
 
-A sub-command module exposes ``add_arguments(parser)`` and ``main(args) -> int``. Errors that
-carry an ``exit_code`` become one readable paragraph on stderr, never a traceback or a value.
+A sub-command module exposes ``add_arguments(parser)`` and ``main(args) -> int``. Every
+``PiiMaskError`` becomes one readable paragraph on stderr and its kind's exit code (see errors.py).
 """
 
 from __future__ import annotations
@@ -9,25 +9,37 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import os
 import sys
-import textwrap
 
-__all__ = ["guarded", "main", "report_error"]
+from piimask.errors import guarded, report_error
+
+__all__ = ["main"]
 
 # name -> (module, help)
 COMMANDS = {
-    "run": ("piimask.job", "mask an input according to the rubric"),
-    "keys": ("piimask.keys_cli", "create, extend, rotate or shred a keyring"),
-    "docs": ("piimask.rubric_md", "write rubric.md's column table from rubric.yaml"),
-    "recipe": ("piimask.recipe", "print the DataBrew recipe generated from rubric.yaml"),
-    "generate": ("piimask.generate", "generate synthetic tool telemetry"),
-    "redaction-report": ("piimask.redaction_report", "measure free-text redaction on labelled notes"),
-    "report": ("piimask.report", "write the re-identification risk report of an output (one HTML page)"),
-    "deploy": ("piimask.deploy", "deploy the Glue job and DataBrew recipe with boto3"),
-    "erase": ("piimask.erase", "erase one person's rows from an output and the vault (GDPR Art. 17)"),
-    "detokenize": ("piimask.detokenize", "raw values for tokens through the vault (audited; needs --reason)"),
-    "retention": ("piimask.retention", "list (or --apply: remove) keys and output rows past retention"),
+    "run": ("piimask.job.cli", "mask an input according to the rubric"),
+    "keys": ("piimask.keys.cli", "create, extend, rotate or shred a keyring"),
+    "docs": ("piimask.rubric.markdown", "write rubric.md's column table from rubric.yaml"),
+    "recipe": ("piimask.aws.recipe", "print the DataBrew recipe generated from rubric.yaml"),
+    "generate": ("piimask.tools.generate", "generate synthetic tool telemetry"),
+    "redaction-report": ("piimask.tools.redaction_report", "measure free-text redaction on labelled notes"),
+    "report": (
+        "piimask.tools.risk_report",
+        "write the re-identification risk report of an output (one HTML page)",
+    ),
+    "deploy": ("piimask.aws.deploy", "deploy the Glue job and DataBrew recipe with boto3"),
+    "erase": (
+        "piimask.lifecycle.erase",
+        "erase one person's rows from an output and the vault (GDPR Art. 17)",
+    ),
+    "detokenize": (
+        "piimask.lifecycle.detokenize",
+        "raw values for tokens through the vault (audited; needs --reason)",
+    ),
+    "retention": (
+        "piimask.lifecycle.retention",
+        "list (or --apply: remove) keys and output rows past retention",
+    ),
 }
 
 
@@ -36,11 +48,6 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         report_error(f"{self.prog}: {message}")
         sys.exit(2)
-
-
-def report_error(message: str) -> None:
-    text = " ".join(str(message).split())
-    print(textwrap.fill("error: " + text, width=100), file=sys.stderr)
 
 
 def build_parser(available: dict[str, object]) -> argparse.ArgumentParser:
@@ -63,27 +70,6 @@ def _available() -> dict[str, object]:
             if exc.name != module_name:  # a real missing dependency, not a missing command
                 raise
     return found
-
-
-def guarded(fn) -> int:
-    """Call ``fn()``; turn any error into one paragraph on stderr and an exit code."""
-    try:
-        return int(fn() or 0)
-    except KeyboardInterrupt:
-        report_error("interrupted; nothing was published.")
-        return 2
-    except Exception as exc:  # every error we raise carries exit_code; others are internal
-        code = getattr(exc, "exit_code", None)
-        if code is None:
-            if os.environ.get("PIIMASK_DEBUG") == "1":
-                raise
-            report_error(
-                f"internal error ({type(exc).__name__}); nothing was published. Re-run with "
-                "PIIMASK_DEBUG=1 to see the traceback (it may contain data values)."
-            )
-            return 2
-        report_error(str(exc))
-        return code
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from rubric_variants import without_privacy
 
-from piimask.generate import generate
 from piimask.job import RunOptions, run
-from piimask.keyring import new_keyring, save
+from piimask.keys.keyring import new_keyring, save
+from piimask.tools.generate import generate
 
 
 @dataclass(frozen=True)

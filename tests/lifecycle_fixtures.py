@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from piimask.generate import COLUMNS as SCHEMA
 from piimask.job import RunOptions, run
-from piimask.keyring import Keyring, new_keyring, save
+from piimask.keys.keyring import Keyring, new_keyring, save
+from piimask.tools.generate import COLUMNS as SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 # the 17 reference columns plus device_mac (no phone, age or notes: optional in the rubric)

@@ -10,8 +10,8 @@ from generated_run import generated_run
 from pyspark.sql import functions as F
 
 from benchmarks.distinct import copy, text_columns
-from piimask.rubric import load_rubric
-from piimask.verify import verify
+from piimask.rubric.load import load_rubric
+from piimask.verify.core import verify
 
 
 def test_distinct_copy_makes_every_note_distinct_and_still_verifies(spark, tmp_path):

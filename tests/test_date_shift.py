@@ -10,12 +10,12 @@ from itertools import pairwise
 import pytest
 from pyspark.sql import functions as F
 
+from piimask.aws.recipe import build_recipe
 from piimask.errors import PiiMaskError
-from piimask.hmac import pad_key
-from piimask.recipe import build_recipe
-from piimask.rubric import RubricError, parse_rubric
-from piimask.rubric_md import column_table
-from piimask.treatments import RowContext, treat
+from piimask.expr.hmac import pad_key
+from piimask.rubric.load import RubricError, parse_rubric
+from piimask.rubric.markdown import column_table
+from piimask.treatments.core import RowContext, treat
 
 TOKEN_KEY = bytes(range(32))
 

@@ -14,9 +14,17 @@ from pathlib import Path
 import pytest
 from aws_fixtures import aws, client, moto_server  # noqa: F401
 
-from piimask.deploy import DeployError, Plan, build_wheel, deploy, ensure_job, job_definition
-from piimask.recipe import build_recipe
-from piimask.rubric import load_rubric
+from piimask.aws.deploy import (
+    DeployError,
+    DeployRefused,
+    Plan,
+    build_wheel,
+    deploy,
+    ensure_job,
+    job_definition,
+)
+from piimask.aws.recipe import build_recipe
+from piimask.rubric.load import load_rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 BUCKET = "piimask-artifacts-test"
@@ -145,7 +153,7 @@ def test_update_job_request_against_a_stubbed_glue(workdir):
 
 
 def test_file_keyring_is_refused(workdir):
-    with pytest.raises(DeployError) as err:
+    with pytest.raises(DeployRefused) as err:
         deploy(_plan(workdir, keyring="file:/tmp/dev.json"))
     assert err.value.exit_code == 1 and "secretsmanager:" in str(err.value)
 
@@ -184,7 +192,7 @@ def test_wheel_is_reproducible_and_installable(tmp_path):
     import sys
     import zipfile
 
-    from piimask.deploy import content_digest
+    from piimask.aws.deploy import content_digest
 
     a = build_wheel(tmp_path / "a")
     b = build_wheel(tmp_path / "b")

@@ -22,11 +22,11 @@ from lifecycle_fixtures import (
 from pyspark.sql import functions as F
 
 from piimask.cli import main as cli_main
-from piimask.erase import erase
 from piimask.errors import PiiMaskError
-from piimask.rewrite import stage_without
-from piimask.storage import Storage
-from piimask.verify import verify
+from piimask.lifecycle.erase import erase
+from piimask.lifecycle.rewrite import stage_without
+from piimask.storage.fs import Storage
+from piimask.verify.core import verify
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from piimask import generate as gen
+from piimask.tools import generate as gen
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample_tool_telemetry.csv"

@@ -13,9 +13,9 @@ from pathlib import Path
 from rubric_variants import without_privacy
 from test_job import COLUMNS, REFERENCE, good_row, write_csv
 
-from piimask.glue_entry import parse_glue_args
+from piimask.aws.glue_entry import parse_glue_args
 from piimask.job import RunOptions, run
-from piimask.keyring import load, new_keyring, save
+from piimask.keys.keyring import load, new_keyring, save
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -6,7 +6,7 @@ import hmac as py_hmac
 import pytest
 from pyspark.sql import functions as F
 
-from piimask.hmac import hmac_sha256_hex, pad_key
+from piimask.expr.hmac import hmac_sha256_hex, pad_key
 
 # RFC 4231 section 4: (key hex, data hex, HMAC-SHA-256 hex, truncate to bits or None)
 RFC4231 = [

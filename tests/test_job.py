@@ -13,9 +13,9 @@ import pytest
 from rubric_variants import without_privacy
 
 from piimask.errors import PiiMaskError
-from piimask.generate import COLUMNS as SCHEMA
 from piimask.job import RunOptions, run
-from piimask.keyring import Keyring, KeyringError, new_keyring, save
+from piimask.keys.keyring import Keyring, KeyringError, new_keyring, save
+from piimask.tools.generate import COLUMNS as SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference" / "seed_sample_tool_telemetry.csv"
@@ -263,7 +263,7 @@ def test_keyring_problems_stop_before_anything_is_written(spark, tmp_path, keyri
 
 
 def test_missing_window_key_writes_nothing(spark, tmp_path, keyring_file):
-    from piimask.keyring import load
+    from piimask.keys.keyring import load
 
     full = load(f"file:{keyring_file}")
     partial = tmp_path / "partial.json"

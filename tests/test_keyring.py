@@ -10,8 +10,8 @@ import pytest
 from aws_fixtures import aws, client, moto_server  # noqa: F401
 from test_job import good_row, options, write_csv
 
-from piimask import keyring as kr
 from piimask.job import run
+from piimask.keys import keyring as kr
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def test_malformed_keyrings_are_refused_without_echoing_them(tmp_path, doc, mess
 
 
 def test_bad_reference_is_a_usage_error_and_repr_hides_keys(ring):
-    with pytest.raises(kr.KeyringError) as err:
+    with pytest.raises(kr.KeyringUsageError) as err:
         kr.parse_ref("vault:thing")
     assert err.value.exit_code == 2
     shown = repr(ring) + str(ring)

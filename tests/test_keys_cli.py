@@ -12,9 +12,9 @@ import json
 import pytest
 from aws_fixtures import aws, client, moto_server  # noqa: F401
 
-from piimask import keyring as kr
 from piimask.cli import main
-from piimask.windows import shift_window, window_id
+from piimask.expr.windows import shift_window, window_id
+from piimask.keys import keyring as kr
 
 SECRET = "piimask/keyring-test"
 
@@ -107,7 +107,7 @@ columns:
 def test_secretsmanager_versions_are_staged_explicitly(capsys, monkeypatch):
     sm = client("secretsmanager")
     calls = []
-    real_client = kr._sm_client
+    real_client = kr.sm_client
 
     def recording_client():
         c = real_client()
@@ -117,7 +117,7 @@ def test_secretsmanager_versions_are_staged_explicitly(capsys, monkeypatch):
         )
         return c
 
-    monkeypatch.setattr(kr, "_sm_client", recording_client)
+    monkeypatch.setattr(kr, "sm_client", recording_client)
     ref = f"secretsmanager:{SECRET}"
     # the stack's placeholder (no key material) is what `keys init` finds and replaces
     sm.create_secret(Name=SECRET, SecretString=json.dumps({"piimask-keyring-placeholder": True}))

@@ -5,7 +5,7 @@ import random
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType
 
-from piimask import parse
+from piimask.expr import values as parse
 
 
 def _general(col):

@@ -18,12 +18,11 @@ import yaml
 from pyspark.sql import functions as F
 from rubric_variants import DEFAULT
 
-from piimask import privacy
-from piimask.job import RunOptions, run
-from piimask.keyring import new_keyring, save
-from piimask.rubric import RubricError, parse_rubric
-from piimask.rubric_md import privacy_section
-from piimask.verify import row_checks, verify
+from piimask.job import RunOptions, privacy, run
+from piimask.keys.keyring import new_keyring, save
+from piimask.rubric.load import RubricError, parse_rubric
+from piimask.rubric.markdown import privacy_section
+from piimask.verify.core import row_checks, verify
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference" / "seed_sample_tool_telemetry.csv"
@@ -472,7 +471,7 @@ class _Metrics(HTMLParser):
 
 
 def test_report_page_shows_the_audit_numbers_and_no_value(spark, world, tmp_path):
-    from piimask import report
+    from piimask.tools import risk_report as report
 
     page = tmp_path / "risk.html"
     args = SimpleNamespace(

@@ -12,11 +12,17 @@ from chispa import assert_column_equality
 from pyspark.sql import functions as F
 
 from benchmarks.udf_baseline import luhn
-from piimask import names as names_mod
-from piimask.detectors import DETECTOR_NAMES, any_detected, luhn_ok, prefilter, redact_patterns
-from piimask.redaction import redact_frame, redact_text
-from piimask.redaction_report import marker_spans, score
-from piimask.rubric import DEFAULT_SERIAL_PATTERN, RubricError, parse_rubric
+from piimask.rubric.load import DEFAULT_SERIAL_PATTERN, RubricError, parse_rubric
+from piimask.tools.redaction_report import marker_spans, score
+from piimask.treatments.freetext import names as names_mod
+from piimask.treatments.freetext.detectors import (
+    DETECTOR_NAMES,
+    any_detected,
+    luhn_ok,
+    prefilter,
+    redact_patterns,
+)
+from piimask.treatments.freetext.redaction import redact_frame, redact_text
 
 ALL = tuple(d for d in DETECTOR_NAMES if d != "identifiers")
 
@@ -92,7 +98,7 @@ def test_luhn_check_agrees_with_the_baselines_python_luhn(spark):
 
 def test_every_prefilter_passes_every_text_its_detector_finds_something_in(spark):
     # a prefilter is a necessary condition: a text it rejects must hold nothing to redact
-    from piimask.generate import generate_with_labels
+    from piimask.tools.generate import generate_with_labels
 
     texts = [t for t, _ in CASES] + [  # one shape per text, so no other find passes it
         "call 5035551234",
@@ -208,7 +214,7 @@ def test_name_dictionary_is_shipped_and_matches_a_fresh_build():
     if faker.VERSION != shipped["faker_version"]:
         pytest.skip(f"names.json was built with Faker {shipped['faker_version']}")
     fresh = json.loads(json.dumps(names_mod.build_dictionary(), ensure_ascii=False))
-    assert fresh == shipped, "names.json drifted: run python -m piimask.names --write"
+    assert fresh == shipped, "names.json drifted: run python -m piimask.treatments.freetext.names --write"
 
 
 def test_trie_regex_matches_exactly_its_words():
@@ -259,7 +265,7 @@ def test_score_counts_a_span_caught_only_when_every_character_is_gone():
 
 
 def test_measurement_on_a_small_generated_set(spark):
-    from piimask.redaction_report import measure
+    from piimask.tools.redaction_report import measure
 
     result = measure(spark, 120, 3, "heldout", DETECTOR_NAMES, presidio=False)
     assert result["notes"] == 120 and result["templates"] == "heldout"
@@ -273,7 +279,7 @@ def test_measurement_on_a_small_generated_set(spark):
 @pytest.mark.skipif(importlib.util.find_spec("presidio_analyzer") is None, reason="the [ner] extra")
 def test_ner_backend_builds_its_engine_once_and_redacts(tmp_path):
     spacy = pytest.importorskip("spacy")
-    from piimask import ner
+    from piimask.treatments.freetext import ner
 
     model = tmp_path / "blank_en"
     spacy.blank("en").to_disk(model)  # no NER weights: Presidio's recognizers still run

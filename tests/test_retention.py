@@ -13,10 +13,10 @@ from lifecycle_fixtures import CANARIES, ROOT, all_text, file_hashes, shared_dat
 
 from piimask.cli import main as cli_main
 from piimask.errors import PiiMaskError
-from piimask.keyring import load
-from piimask.retention import retention
-from piimask.rubric import RubricError
-from piimask.verify import verify
+from piimask.keys.keyring import load
+from piimask.lifecycle.retention import retention
+from piimask.rubric.load import RubricError
+from piimask.verify.core import verify
 
 RUBRIC = str(ROOT / "rubric.yaml")  # retention: {direct_key_windows: 8, output_days: 730}
 # 730 days before this moment is 2026-02-21: the January and early-February rows expire

@@ -9,10 +9,10 @@ from lifecycle_fixtures import COLUMNS, ROOT, row, write_csv
 
 from piimask.errors import PiiMaskError
 from piimask.job import RunOptions, run
-from piimask.keyring import new_keyring, save
-from piimask.review import check_reviewed, personal_looking
-from piimask.rubric import RubricError, load_rubric, parse_rubric
-from piimask.rubric_md import column_table
+from piimask.job.review import check_reviewed, personal_looking
+from piimask.keys.keyring import new_keyring, save
+from piimask.rubric.load import RubricError, load_rubric, parse_rubric
+from piimask.rubric.markdown import column_table
 
 RUBRIC = ROOT / "rubric.yaml"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from piimask.deploy import Plan, job_definition
-from piimask.recipe import build_recipe
-from piimask.rubric import load_rubric
+from piimask.aws.deploy import Plan, job_definition
+from piimask.aws.recipe import build_recipe
+from piimask.rubric.load import load_rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "deploy" / "template.yaml"
@@ -118,7 +118,7 @@ def test_template_recipe_equals_generated_recipe(template):
 
 
 def test_keyring_secret_holds_a_placeholder_only(template):
-    from piimask.keys_cli import PLACEHOLDER_MARK
+    from piimask.keys.cli import PLACEHOLDER_MARK
 
     secret = template["Resources"]["KeyringSecret"]["Properties"]
     assert json.loads(secret["SecretString"]) == {PLACEHOLDER_MARK: True}

@@ -10,11 +10,11 @@ from pathlib import Path
 from pyspark.sql import functions as F
 
 from benchmarks.udf_baseline import build, redact_detectors
-from piimask.detectors import DETECTOR_NAMES
-from piimask.keyring import new_keyring
-from piimask.redaction import redact_text
-from piimask.rubric import DEFAULT_SERIAL_PATTERN
-from piimask.treatments import treat
+from piimask.keys.keyring import new_keyring
+from piimask.rubric.load import DEFAULT_SERIAL_PATTERN
+from piimask.treatments.core import treat
+from piimask.treatments.freetext.detectors import DETECTOR_NAMES
+from piimask.treatments.freetext.redaction import redact_text
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_tool_telemetry.csv"
 DETECTORS = tuple(d for d in DETECTOR_NAMES if d != "identifiers")
@@ -66,8 +66,8 @@ def test_baseline_digests_equal_the_jobs(spark, rubric):
     ts = f"{year}-{3 * quarter - 1:02d}-10T08:30:00Z"
     df = spark.createDataFrame([("evt-1", ts), ("evt-2", ts)], "event_id string, event_ts string")
     base = build(df, rubric, keyring).select("event_id").collect()
-    from piimask.job import _context, keys_frame
+    from piimask.frames.keys import keys_frame, row_context
 
     keyed = df.withColumn("_window", F.lit(window)).join(keys_frame(spark, keyring), on="_window")
-    job = keyed.select(treat(rubric.column("event_id"), _context(keyed, rubric))).collect()
+    job = keyed.select(treat(rubric.column("event_id"), row_context(keyed, rubric))).collect()
     assert sorted(r[0] for r in base) == sorted(r[0] for r in job)

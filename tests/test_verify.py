@@ -23,12 +23,17 @@ import pytest
 from pyspark.sql import functions as F
 from rubric_variants import without_keyed, without_privacy
 
-from piimask import job
-from piimask.generate import COLUMNS as SCHEMA
-from piimask.keyring import Keyring, new_keyring, save
-from piimask.rubric import load_rubric
-from piimask.treatments import treat
-from piimask.verify import REASON_CODES, VerifyError, is_digest, looks_like_card, verify
+from piimask.frames.annotate import REASONS, annotate
+from piimask.frames.keys import WINDOW, keys_frame, row_context
+from piimask.frames.read import check_columns, read_input
+from piimask.job import RunOptions
+from piimask.job import run as run_job
+from piimask.job.mask import mask
+from piimask.keys.keyring import Keyring, new_keyring, save
+from piimask.rubric.load import load_rubric
+from piimask.tools.generate import COLUMNS as SCHEMA
+from piimask.treatments.core import treat
+from piimask.verify.core import REASON_CODES, VerifyError, is_digest, looks_like_card, verify
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRIC = without_privacy()  # 40 rows: k-anonymity is tested in test_privacy.py
@@ -114,9 +119,9 @@ def world(spark, tmp_path_factory):
     ring = new_keyring("quarterly", now=datetime(2026, 5, 1, tzinfo=UTC))
     ref = f"file:{base / 'keyring.json'}"
     save(ring, ref)
-    record = job.run(
+    record = run_job(
         spark,
-        job.RunOptions(
+        RunOptions(
             rubric=RUBRIC,
             input=str(raw),
             output=str(base / "good"),
@@ -161,14 +166,14 @@ def _write(world, name, df) -> str:
 def _remask(spark, world, overrides=None, extra=None, keyring=None):
     """The job's own masking of the raw input with some columns treated otherwise."""
     rubric = load_rubric(RUBRIC)
-    df = job.read_input(spark, world["raw"], "csv")
-    cols = job.check_columns(df, rubric)
+    df = read_input(spark, world["raw"], "csv")
+    cols = check_columns(df, rubric)
     keyed = (
-        job.annotate(df, rubric)
-        .where(F.size(job.REASONS) == 0)
-        .join(F.broadcast(job.keys_frame(spark, keyring or world["ring"])), on=job.WINDOW)
+        annotate(df, rubric)
+        .where(F.size(REASONS) == 0)
+        .join(F.broadcast(keys_frame(spark, keyring or world["ring"])), on=WINDOW)
     )
-    ctx = job._context(keyed, rubric)
+    ctx = row_context(keyed, rubric)
     exprs = []
     for name in cols:
         fn = (overrides or {}).get(name)
@@ -259,10 +264,10 @@ CASES = {
     ),
     "row_dropped": (lambda s, w: w["good"].orderBy("event_id").limit(39), "rows_unreconciled", True, False),
     "wrong_window_key": (
-        lambda s, w: job.mask(
-            job.annotate(job.read_input(s, w["raw"], "csv"), load_rubric(RUBRIC))
-            .where(F.size(job.REASONS) == 0)
-            .join(F.broadcast(job.keys_frame(s, _swapped_keys(w["ring"]))), on=job.WINDOW),
+        lambda s, w: mask(
+            annotate(read_input(s, w["raw"], "csv"), load_rubric(RUBRIC))
+            .where(F.size(REASONS) == 0)
+            .join(F.broadcast(keys_frame(s, _swapped_keys(w["ring"]))), on=WINDOW),
             load_rubric(RUBRIC),
             COLUMNS,
         ),
@@ -442,9 +447,9 @@ def test_output_without_keyed_columns_is_verified_not_waited_on(spark, world):
     an observation no action filled). Run in a thread, so that a hang fails the test."""
     rubric = without_keyed()
     base = world["base"] / "unkeyed-rubric"
-    job.run(
+    run_job(
         spark,
-        job.RunOptions(
+        RunOptions(
             rubric=rubric,
             input=world["raw"],
             output=str(base / "out"),

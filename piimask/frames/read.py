@@ -1,0 +1,135 @@
+"""Reading datasets the way every command reads them: the job's input, and a published output.
+
+The input is read with the rubric's contract (CSV: a header, all strings, RFC 4180 quoting,
+a malformed-record column) and checked against the rubric (unknown columns stop the run with a
+suggested bucket; missing required ones too). A masked output is read by the one rule that says
+whether it is CSV or Parquet, so that verify, erase and retention read it alike.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import StringType, StructField, StructType
+from pyspark.sql.utils import AnalysisException
+
+from piimask.errors import Refused, UsageError
+from piimask.frames.classify import suggest_bucket
+from piimask.rubric import Rubric
+from piimask.storage.fs import Storage
+
+__all__ = [
+    "CORRUPT_RECORD",
+    "CSV_OPTIONS",
+    "INPUT_FORMATS",
+    "OUTPUT_FORMATS",
+    "check_columns",
+    "output_format",
+    "output_writer",
+    "read_input",
+    "read_output",
+]
+
+INPUT_FORMATS = ("csv", "parquet", "json")
+OUTPUT_FORMATS = ("parquet", "csv")
+CORRUPT_RECORD = "_corrupt_record"  # Spark's column for a CSV record that does not parse
+CSV_OPTIONS = {"header": "true", "multiLine": "true", "escape": '"', "encoding": "UTF-8"}
+
+
+def read_input(spark: SparkSession, path: str, fmt: str) -> DataFrame:
+    """Read the input; CSV as all strings with RFC 4180 quoting and a malformed-record column."""
+    try:
+        if fmt == "csv":
+            opts = CSV_OPTIONS
+            header = spark.read.options(**opts).csv(path)
+            if not header.columns:
+                raise Refused(
+                    f"input {path} is empty: it has no header row. Point --input at "
+                    "a CSV file (or folder of them) whose first line names the columns."
+                )
+            schema = StructType(
+                [StructField(c, StringType()) for c in header.columns]
+                + [StructField(CORRUPT_RECORD, StringType())]
+            )
+            return (
+                spark.read.options(**opts)
+                .option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", CORRUPT_RECORD)
+                .schema(schema)
+                .csv(path)
+            )
+        if fmt == "json":
+            return spark.read.option("mode", "PERMISSIVE").json(path)
+        return spark.read.parquet(path)
+    except AnalysisException as exc:
+        text = str(exc)
+        if "PATH_NOT_FOUND" in text or "Path does not exist" in text:
+            raise UsageError(f"input {path} does not exist; check --input.") from None
+        if "UNABLE_TO_INFER_SCHEMA" in text or "empty" in text.lower():
+            raise Refused(
+                f"input {path} is empty or holds no {fmt} data; check --input and --input-format."
+            ) from None
+        raise UsageError(
+            f"input {path} cannot be read as {fmt} ({type(exc).__name__}); check --input-format."
+        ) from None
+
+
+def check_columns(df: DataFrame, rubric: Rubric) -> list[str]:
+    """Fail closed on unknown columns and missing required ones; return the input's data columns."""
+    data_columns = [c for c in df.columns if c != CORRUPT_RECORD]
+    known = set(rubric.names)
+    unknown = [c for c in data_columns if c not in known]
+    if unknown:
+        hints = []
+        for name in unknown:
+            sample = [
+                r[0]
+                for r in df.select(F.col(f"`{name}`").cast("string"))
+                .where(F.col(f"`{name}`").isNotNull())
+                .limit(50)
+                .collect()
+            ]
+            bucket, why = suggest_bucket(name, sample)
+            hints.append(f"{name!r} (suggested bucket: {bucket}, because {why})")
+        raise Refused(
+            "the input has column(s) the rubric does not classify: "
+            + "; ".join(hints)
+            + ". Nothing was written. Add each to rubric.yaml with a bucket (ask: could it alone "
+            "identify a person? with two or three other columns? is the value itself sensitive?) "
+            "and re-run."
+        )
+    missing = [c.name for c in rubric.columns if c.name not in data_columns and not c.optional]
+    if missing:
+        raise Refused(
+            f"the input lacks rubric column(s) {', '.join(missing)}. Nothing was written. Fix the "
+            "input, or mark the column(s) `optional: true` in rubric.yaml if they may be absent."
+        )
+    return data_columns
+
+
+def output_format(store: Storage, output: str, record: dict | None) -> str:
+    """The format of a published output: the audit record's word, else its files' names."""
+    fmt = ((record or {}).get("output") or {}).get("format")
+    if fmt in OUTPUT_FORMATS:
+        return fmt
+    files = store.data_files(output)
+    return "csv" if files and all(".csv" in posixpath.basename(f) for f in files) else "parquet"
+
+
+def read_output(spark: SparkSession, paths: list[str], fmt: str) -> DataFrame:
+    """A published output (or some of its files): CSV as the job writes it (a header, RFC 4180
+    quoting, every column a string), else Parquet."""
+    if fmt == "csv":
+        return spark.read.options(**CSV_OPTIONS).csv(paths)
+    return spark.read.parquet(*paths)
+
+
+def output_writer(df: DataFrame, fmt: str):
+    """The writer of a masked output (or part of one), replacing what is at its path: CSV with
+    a header and RFC 4180 quoting, else Parquet."""
+    w = df.write.mode("overwrite").format(fmt)
+    if fmt == "csv":
+        w = w.option("header", "true").option("escape", '"')
+    return w

@@ -1,0 +1,82 @@
+"""`keep` needs a reviewer when a behavioral column looks personal.
+
+Before anything is written, a small ``limit``-ed sample of the input's behavioral (kept) columns
+is scanned in one native aggregation with the kit's detectors (emails, phones, MACs, person
+names). A column whose sample looks like PII stops the run unless its rubric entry carries
+``reviewed_by:`` and ``reason:``. The sample never leaves Spark: only counts reach the driver, and
+the message names columns and kinds of data, never a value.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from piimask.errors import Refused
+from piimask.rubric.load import Rubric
+from piimask.treatments.freetext.detectors import PATTERNS, pattern_of
+
+__all__ = ["SAMPLE_ROWS", "check_reviewed", "personal_looking"]
+
+SAMPLE_ROWS = 200
+# Two or three capitalised words of letters only ("Alex Nguyen", "Mary-Ann O'Neil").
+
+
+def _kinds() -> dict[str, tuple[str, float]]:
+    """kind -> (Java regex, share of non-empty sampled values that must match; 0 means any one).
+
+    Names use the redaction's own name detector (the Faker-locale dictionary), not "capitalised
+    words", which product names such as "Impact Driver" also are."""
+    return {
+        "email addresses": (PATTERNS["email"][0], 0.0),
+        "MAC addresses": (PATTERNS["mac"][0], 0.0),
+        "phone numbers": (PATTERNS["phone"][0], 0.5),
+        "person names": (pattern_of("person", ""), 0.5),
+    }
+
+
+def personal_looking(df: DataFrame, columns: list[str], limit: int = SAMPLE_ROWS) -> dict[str, list[str]]:
+    """column -> kinds of personal data its first ``limit`` rows look like (one Spark job)."""
+    if not columns:
+        return {}
+    sample = df.select(*[F.col(f"`{c}`").cast("string").alias(f"c{i}") for i, c in enumerate(columns)])
+    sample = sample.limit(limit)
+    aggs = []
+    for i, _ in enumerate(columns):
+        text = F.trim(F.col(f"c{i}"))
+        aggs.append(F.sum(F.when(text.isNotNull() & (text != ""), 1).otherwise(0)).alias(f"n{i}"))
+        for j, (pattern, _) in enumerate(_kinds().values()):
+            aggs.append(
+                F.sum(F.when(F.coalesce(text.rlike(pattern), F.lit(False)), 1).otherwise(0)).alias(
+                    f"k{i}_{j}"
+                )
+            )
+    row = sample.agg(*aggs).collect()[0]
+    found: dict[str, list[str]] = {}
+    for i, name in enumerate(columns):
+        present = int(row[f"n{i}"] or 0)
+        for j, (kind, (_, share)) in enumerate(_kinds().items()):
+            hits = int(row[f"k{i}_{j}"] or 0)
+            if hits and hits >= share * present:
+                found.setdefault(name, []).append(kind)
+    return found
+
+
+def check_reviewed(df: DataFrame, rubric: Rubric, limit: int = SAMPLE_ROWS) -> None:
+    """Stop (exit 1) when an unreviewed behavioral column's sample looks like personal data."""
+    kept = [c.name for c in rubric.columns if c.treatment == "keep" and c.name in df.columns]
+    if not kept:
+        return
+    unreviewed = []
+    for name, kinds in personal_looking(df, kept, limit).items():
+        spec = rubric.column(name)
+        if not (spec.reviewed_by and spec.reason):
+            unreviewed.append(f"{name!r} (sampled values look like {' and '.join(kinds)})")
+    if unreviewed:
+        raise Refused(
+            "behavioral column(s) kept unchanged look personal: "
+            + "; ".join(unreviewed)
+            + ". Nothing was written. Re-bucket the column (direct, quasi or sensitive), or, if a "
+            "reviewer confirmed it is not personal data, add `reviewed_by:` and `reason:` to its "
+            "rubric entry and re-run."
+        )

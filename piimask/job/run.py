@@ -1,0 +1,333 @@
+"""The run: read, check, value pass, mask, k-anonymity, write, reconcile, record, publish.
+
+``run(spark, options)`` is what `pii-mask run`, `spark-submit glue/pii_masking_job.py` and the
+Glue job all call. It is a ``StagedTransaction``: the output, the quarantine partition and the
+vault partition are written to hidden staging locations and published only when every count
+reconciles, so any failure leaves the previous output, quarantine and vault exactly as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import posixpath
+import time
+from dataclasses import dataclass, replace
+
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, Observation, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import StructType
+from pyspark.sql.utils import AnalysisException
+
+from piimask import __version__
+from piimask.errors import PiiMaskError, Refused, UsageError
+from piimask.frames.annotate import REASONS, annotate, is_valid
+from piimask.frames.keys import DIRECT_IPAD, WINDOW, keys_frame, token_key_frame
+from piimask.frames.read import check_columns, output_writer, read_input
+from piimask.frames.validation import reason_codes
+from piimask.job import privacy as privacy_mod
+from piimask.job.mask import mask
+from piimask.job.options import RunOptions, check_paths
+from piimask.job.review import check_reviewed
+from piimask.job.values import (
+    KEYED_TREATMENTS,
+    class_counts,
+    packable,
+    quarantined_rows,
+    value_pass,
+    vault_entries,
+)
+from piimask.keys import keyring as keyring_mod
+from piimask.keys.keyring import Keyring
+from piimask.rubric import BUCKETS, Rubric, load_rubric
+from piimask.storage.audit import AUDIT_DIR, actor, audit_path, log_record, new_run_id, utc_now
+from piimask.storage.fs import Storage
+from piimask.storage.paths import normalize
+from piimask.storage.transaction import StagedTransaction, beside, inside
+
+__all__ = ["run"]
+
+log = logging.getLogger("piimask.job")
+
+
+class _Clock:
+    """Wall-clock seconds per phase, logged so a slow stage can be found (never in the audit)."""
+
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self._last, 3)
+        self._last = now
+
+
+@dataclass
+class _Plan:
+    """The frames of one run, built lazily before any is written."""
+
+    data_columns: list[str]
+    annotated: DataFrame
+    codes: list[str]
+    keyed: DataFrame  # valid rows joined with their keys, observed by key_obs
+    class_cols: list[str]
+    invalid_schema: StructType  # the quarantine's columns: the input's and _reasons
+    fold: bool  # the value pass carries the invalid rows (no second read of the input)
+    values: DataFrame | None
+    main_obs: Observation
+    key_obs: Observation
+
+
+def columns_by_bucket(rubric: Rubric, present: set[str]) -> dict[str, list[dict]]:
+    return {
+        b: [{"column": c.name, "treatment": c.treatment} for c in rubric.in_bucket(b) if c.name in present]
+        for b in BUCKETS
+    }
+
+
+def _plan(spark: SparkSession, o: RunOptions, rubric: Rubric, keyring: Keyring) -> _Plan:
+    df = read_input(spark, o.input, o.input_format)
+    data_columns = check_columns(df, rubric)
+    check_reviewed(df, rubric)  # a limited sample, one pass: behavioral columns that look personal
+    annotated = annotate(df, rubric)
+    codes = reason_codes(rubric, {f.name: f.dataType for f in df.schema.fields})
+    keys = F.broadcast(keys_frame(spark, keyring))
+    valid = is_valid()
+    main_obs = Observation("piimask_main")
+    observed = annotated.observe(
+        main_obs,
+        F.count(F.lit(1)).alias("rows_in"),
+        F.sum(F.when(valid, 1).otherwise(0)).alias("rows_valid"),
+        F.concat_ws(",", F.collect_set(F.when(valid, F.col(WINDOW)))).alias("windows"),
+    )
+    missing_key = F.col(DIRECT_IPAD).isNull()
+    key_obs = Observation("piimask_keys")
+    keyed = (
+        observed.where(valid)
+        .join(keys, on=WINDOW, how="left")
+        .observe(
+            key_obs,
+            F.sum(F.when(missing_key, 1).otherwise(0)).alias("missing"),
+            F.count(F.lit(1)).alias("rows_out"),
+        )
+    )
+    # the same rows without the observations: read once more for distinct values and the
+    # invalid rows (keyed only when a class column's treatment uses a key: token values are
+    # tokenized after the aggregation, once per distinct value)
+    class_cols = privacy_mod.class_columns(rubric, set(data_columns))
+    invalid_schema = annotated.drop(WINDOW).schema
+    fold = packable(invalid_schema)
+    plain = annotated if fold else annotated.where(valid)
+    if any(rubric.column(c).treatment in KEYED_TREATMENTS for c in class_cols):
+        plain = plain.join(keys, on=WINDOW, how="left")
+    values = value_pass(plain, rubric, valid, invalid_schema if fold else None)
+    return _Plan(
+        data_columns, annotated, codes, keyed, class_cols, invalid_schema, fold, values, main_obs, key_obs
+    )
+
+
+def _check_keys(plan: _Plan, keyring: Keyring, ref: str) -> list[str]:
+    """The windows the valid rows fall in; refuse if the keyring lacks one of them."""
+    main, keys_seen = plan.main_obs.get, plan.key_obs.get
+    windows = sorted(w for w in (main["windows"] or "").split(",") if w)
+    if (keys_seen["missing"] or 0) > 0:
+        absent = [w for w in windows if w not in keyring.direct]
+        raise keyring_mod.KeyringError(
+            f"keyring {ref} has no key for window(s) {', '.join(absent)} "
+            f"({keys_seen['missing']} rows). Nothing was written. Add them with "
+            f"`pii-mask keys add --keyring {ref} --window {absent[0] if absent else 'W'}`."
+        )
+    return windows
+
+
+def _write_quarantine(plan: _Plan, stage: str) -> tuple[int, dict[str, int]]:
+    """Write the invalid rows with their reasons; return their count and the count per reason."""
+    q_obs = Observation("piimask_quarantine")
+    if plan.fold:  # carried by the value pass: no second read of the input
+        invalid = quarantined_rows(plan.values, plan.invalid_schema)
+    else:  # a map or nested float column: read and validate the input once more
+        invalid = plan.annotated.where(~is_valid()).drop(WINDOW)
+    per_reason = [
+        F.sum(F.when(F.array_contains(F.col(REASONS), c), 1).otherwise(0)).alias(f"r{i}")
+        for i, c in enumerate(plan.codes)
+    ]
+    invalid.observe(q_obs, F.count(F.lit(1)).alias("rows"), *per_reason).write.mode("overwrite").parquet(
+        stage
+    )
+    q = q_obs.get
+    reasons = {c: int(q[f"r{i}"] or 0) for i, c in enumerate(plan.codes) if q.get(f"r{i}")}
+    return int(q["rows"] or 0), reasons
+
+
+def _write_vault(spark, plan: _Plan, rubric: Rubric, keyring: Keyring, vault: str, stage: str) -> int | None:
+    """Write the vault entries not already in the vault; return how many (None: no token column)."""
+    if plan.values is None:
+        return None
+    entries = vault_entries(plan.values, token_key_frame(spark, keyring), rubric, plan.data_columns)
+    if entries is None:
+        return None
+    if any(p.startswith("run_id=") for p in Storage(spark).list(vault)):
+        old = spark.read.parquet(vault).select("column", "token")
+        entries = entries.join(old, on=["column", "token"], how="left_anti")
+    v_obs = Observation("piimask_vault")
+    entries.observe(v_obs, F.count(F.lit(1)).alias("n")).write.mode("overwrite").parquet(stage)
+    return int(v_obs.get["n"] or 0)
+
+
+def _reconcile(plan: _Plan, rows_q: int, privacy_record: dict | None) -> dict:
+    """The run's row counts; refuse to publish if in != out + quarantined + suppressed."""
+    rows_in = int(plan.main_obs.get["rows_in"] or 0)
+    rows_out = int(plan.key_obs.get["rows_out"] or 0)
+    suppressed = privacy_record["rows_suppressed"] if privacy_record else 0
+    if privacy_record is not None:
+        rows_out -= suppressed
+        if privacy_record["after"]["rows"] != rows_out:
+            raise Refused(
+                f"row counts do not reconcile after k-anonymity (masked {rows_out + suppressed}, "
+                f"suppressed {suppressed}, written {privacy_record['after']['rows']}). "
+                "Nothing was published; re-run."
+            )
+    if rows_in != rows_out + rows_q + suppressed:
+        raise Refused(
+            f"row counts do not reconcile (in {rows_in}, out {rows_out}, quarantined {rows_q}, "
+            f"suppressed {suppressed}); the input changed while the job ran. Nothing was "
+            "published; re-run."
+        )
+    return {
+        "rows_in": rows_in,
+        "rows_out": rows_out,
+        "rows_quarantined": rows_q,
+        "rows_suppressed": suppressed,
+    }
+
+
+def _spark_refused(exc: BaseException, published: list[str]) -> PiiMaskError | None:
+    if isinstance(exc, AnalysisException):
+        return UsageError(f"Spark refused the job ({type(exc).__name__}); nothing was published.")
+    return None
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What one run is: its id, start, options (normalized), rubric and keyring."""
+
+    run_id: str
+    started: str
+    o: RunOptions
+    rubric: Rubric
+    keyring: Keyring
+
+    @property
+    def quarantine_partition(self) -> str:
+        return posixpath.join(self.o.quarantine, f"run_id={self.run_id}")
+
+    @property
+    def vault_partition(self) -> str:
+        return posixpath.join(self.o.vault, f"run_id={self.run_id}")
+
+    def failure_record(self) -> dict:
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started,
+            "actor": actor(),
+            "rubric": {"version": self.rubric.version, "sha256": self.rubric.sha256},
+            "input": {"path": self.o.input},
+            "output": {"path": self.o.output},
+        }
+
+    def record(
+        self, plan: _Plan, windows: list[str], counts: dict, reasons: dict, vault_added, privacy
+    ) -> dict:
+        o, rubric, keyring, present = self.o, self.rubric, self.keyring, set(plan.data_columns)
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started,
+            "ended_at": utc_now(),
+            "actor": actor(),
+            "tool": {"name": "piimask", "version": __version__},
+            "job": {"name": o.job_name, "run_id": o.job_run_id},
+            "rubric": {"path": o.rubric, "version": rubric.version, "sha256": rubric.sha256},
+            "input": {"path": o.input, "format": o.input_format},
+            "output": {"path": o.output, "format": o.output_format},
+            "quarantine": {"path": self.quarantine_partition},
+            "vault": {
+                "path": o.vault,
+                "partition": self.vault_partition if vault_added is not None else None,
+            },
+            "keyring": {
+                "ref": o.keyring,
+                "version_id": keyring.version_id,
+                "rotation": rubric.rotation,
+                "windows_used": windows,
+                "key_ids": keyring.key_ids(windows),
+            },
+            "columns": columns_by_bucket(rubric, present),
+            "dropped": [c.name for c in rubric.columns if c.dropped and c.name in present],
+            "absent_optional": [c.name for c in rubric.columns if c.name not in present],
+            "counts": {**counts, "vault_entries_added": vault_added or 0},
+            "quarantine_reasons": reasons,
+            **({"privacy": privacy} if privacy is not None else {}),
+            "outcome": "succeeded",
+        }
+
+
+def _execute(spark: SparkSession, r: _Run, plan: _Plan, tx: StagedTransaction, clock: _Clock) -> dict:
+    """Write every dataset to staging, reconcile, record, then publish (raw zone first)."""
+    o, store = r.o, tx.store
+    out_stage = tx.stage(beside(o.output, "staging", r.run_id))
+    q_stage = tx.stage(inside(o.quarantine, "staging", r.run_id))
+    v_stage = tx.stage(inside(o.vault, "staging", r.run_id))
+    clock.lap("prepare")
+    if plan.values is not None:
+        plan.values = plan.values.persist(StorageLevel.MEMORY_AND_DISK)
+        plan.values.count()
+        clock.lap("value_pass")
+    masked = mask(plan.keyed, r.rubric, plan.data_columns)
+    has_classes = plan.values is not None and plan.class_cols
+    # k-anonymity: the class table joins the rows, no row is shuffled or collected
+    enforcement = privacy_mod.enforce(
+        masked, r.rubric, class_counts(plan.values, plan.class_cols) if has_classes else None
+    )
+    if enforcement is not None:
+        masked = enforcement.frame
+    output_writer(masked, o.output_format).save(out_stage)
+    clock.lap("write_output")
+    windows = _check_keys(plan, r.keyring, o.keyring)
+    rows_q, reasons = _write_quarantine(plan, q_stage)
+    clock.lap("write_quarantine")
+    vault_added = _write_vault(spark, plan, r.rubric, r.keyring, o.vault, v_stage)
+    clock.lap("write_vault")
+    privacy_record = enforcement.record() if enforcement is not None else None
+    counts = _reconcile(plan, rows_q, privacy_record)
+    record = r.record(plan, windows, counts, reasons, vault_added, privacy_record)
+    store.write_text(audit_path(out_stage, r.run_id), json.dumps(record, indent=2, sort_keys=True) + "\n")
+    tx.add(q_stage, r.quarantine_partition)
+    if vault_added is not None:
+        tx.add(v_stage, r.vault_partition)
+    tx.replace(out_stage, o.output, keep=(AUDIT_DIR,))
+    clock.lap("publish")
+    return record
+
+
+def run(spark: SparkSession, o: RunOptions) -> dict:
+    """Mask ``o.input`` into ``o.output``; return the audit record. Raises on any refusal."""
+    started, run_id = utc_now(), new_run_id()
+    rubric = load_rubric(o.rubric)  # validated before Spark reads a byte
+    check_paths(o)
+    keyring = keyring_mod.load(o.keyring)
+    keyring.check_rotation(rubric.rotation)
+    o = replace(o, output=normalize(o.output), quarantine=normalize(o.quarantine), vault=normalize(o.vault))
+    r = _Run(run_id, started, o, rubric, keyring)
+    clock = _Clock()
+    plan = _plan(spark, o, rubric, keyring)
+    try:
+        with StagedTransaction(Storage(spark), r.failure_record(), explain=_spark_refused) as tx:
+            record = _execute(spark, r, plan, tx, clock)
+    finally:
+        if plan.values is not None:
+            plan.values.unpersist()
+    log.info("phase seconds: %s", json.dumps(clock.laps))
+    log_record(record)
+    return record

@@ -1,0 +1,156 @@
+"""`pii-mask detokenize`: raw values for tokens, through the vault, for authorized users.
+
+The one command whose purpose is to output raw values. It refuses without a ``--reason`` (one
+that names no person: no email or phone in it), refuses for direct identifiers (their HMAC
+digests are irreversible and the vault holds no mapping for them), and writes an access event
+before it outputs anything: ``VAULT/_access_log/<id>.json`` with who, when, the reason, the
+column and how many tokens were asked for and found; never a token or value. Spark ignores
+``_``-prefixed folders, so the log never mixes with the vault's data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import sys
+from pathlib import Path
+
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+from piimask.errors import PiiMaskError, Refused, UsageError
+from piimask.lifecycle.erase import read_values
+from piimask.rubric.load import Rubric, load_rubric
+from piimask.storage.audit import actor, log_record, new_run_id, utc_now
+from piimask.storage.fs import Storage
+from piimask.storage.paths import normalize
+
+__all__ = ["ACCESS_LOG_DIR", "add_arguments", "check_reason", "detokenize", "main"]
+
+ACCESS_LOG_DIR = "_access_log"
+MIN_REASON_CHARS = 8
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+_PERSONAL = [
+    re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"),  # an email address
+    re.compile(r"(?:\d[\s().-]?){10,}"),  # a phone number (10 or more digits)
+]
+
+
+def check_reason(reason: str | None) -> str:
+    text = " ".join((reason or "").split())
+    if len(text) < MIN_REASON_CHARS:
+        raise Refused(
+            "detokenize refuses without a reason: pass --reason with the ticket or legal basis "
+            f"(at least {MIN_REASON_CHARS} characters); it is written to the vault's access log."
+        )
+    if any(p.search(text) for p in _PERSONAL):
+        raise Refused(
+            "the --reason holds what looks like an email address or phone number; it is written "
+            "to the access log, so name the ticket or legal basis, not the person."
+        )
+    return text
+
+
+def _irreversible(column: str) -> PiiMaskError:
+    return Refused(
+        f"column {column} holds HMAC-SHA256 digests of a direct identifier; digests are "
+        "irreversible (a keyed one-way function, and the vault keeps no mapping for them), so "
+        "no value can be recovered. To find a known person's rows, derive the digest from the "
+        "value instead (as `pii-mask erase` does)."
+    )
+
+
+def _check_column(rubric: Rubric | None, column: str, tokens: list[str]) -> None:
+    if rubric is not None:
+        try:
+            spec = rubric.column(column)
+        except KeyError:
+            raise UsageError(f"--column {column} is not in rubric {rubric.source}.") from None
+        if spec.treatment == "hmac":
+            raise _irreversible(column)
+        if spec.treatment != "token":
+            raise Refused(
+                f"column {column} is treated '{spec.treatment}', not tokenized: the vault holds "
+                "nothing for it."
+            )
+    elif any(_DIGEST.match(t) for t in tokens):
+        raise _irreversible(column)
+
+
+def detokenize(
+    spark: SparkSession,
+    vault: str,
+    column: str,
+    tokens_file: str,
+    reason: str | None,
+    rubric: Rubric | None = None,
+) -> tuple[list[tuple[str, str]], dict, str]:
+    """(token, value) pairs found, the access event, and where it was written."""
+    why = check_reason(reason)
+    tokens = read_values(tokens_file, "tokens")
+    _check_column(rubric, column, tokens)
+    vault = normalize(vault)
+    store = Storage(spark)
+    parts = [p for p in store.list(vault) if p.startswith("run_id=")]
+    if not parts:
+        raise UsageError(f"--vault {vault} holds no vault entries; check the path.")
+    entries = spark.read.parquet(*[posixpath.join(vault, p) for p in parts])
+    found = {
+        row["token"]: row["value"]
+        for row in entries.where((F.col("column") == F.lit(column)) & F.col("token").isin(tokens))
+        .select("token", "value")
+        .distinct()
+        .collect()
+    }
+    event_id = new_run_id()
+    event = {
+        "kind": "detokenize",
+        "id": event_id,
+        "at": utc_now(),
+        "actor": actor(),
+        "reason": why,
+        "vault": vault,
+        "column": column,
+        "tokens_requested": len(tokens),
+        "tokens_found": len(found),
+    }
+    path = posixpath.join(vault, ACCESS_LOG_DIR, f"{event_id}.json")
+    store.write_text(path, json.dumps(event, indent=2, sort_keys=True) + "\n")  # before any value leaves
+    log_record(event)
+    return [(t, found[t]) for t in tokens if t in found], event, path
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--vault", required=True, help="the vault folder (raw zone)")
+    p.add_argument("--column", required=True, help="a quasi (token) column")
+    p.add_argument("--tokens-file", required=True, help="file with tokens, one per line")
+    p.add_argument("--reason", help="why (ticket, legal basis); required, written to the access log")
+    p.add_argument("--out", help="write the values here (mode 600) instead of stdout")
+    p.add_argument("--rubric", help="rubric.yaml (default ./rubric.yaml if present): refuses direct columns")
+
+
+def main(args) -> int:
+    from piimask.session import get_spark
+
+    check_reason(args.reason)  # refuse before starting Spark
+    rubric_path = args.rubric or ("rubric.yaml" if Path("rubric.yaml").exists() else None)
+    rubric = load_rubric(rubric_path) if rubric_path else None
+    _check_column(rubric, args.column, [])
+    pairs, event, path = detokenize(
+        get_spark("pii-mask-detokenize"), args.vault, args.column, args.tokens_file, args.reason, rubric
+    )
+    lines = "".join(json.dumps({"token": t, "value": v}, ensure_ascii=False) + "\n" for t, v in pairs)
+    if args.out:
+        fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(lines)
+    else:
+        sys.stdout.write(lines)
+    print(
+        f"detokenized {event['tokens_found']} of {event['tokens_requested']} token(s) of {args.column}"
+        f"{' into ' + args.out if args.out else ''}; access logged at {path}",
+        file=sys.stderr,
+    )
+    return 0

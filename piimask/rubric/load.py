@@ -1,0 +1,541 @@
+"""rubric.yaml -> frozen, typed objects, validated once before Spark starts."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from piimask.errors import Refused, UsageError
+
+__all__ = [
+    "BUCKETS",
+    "Column",
+    "Privacy",
+    "Retention",
+    "Rubric",
+    "RubricError",
+    "RubricFileError",
+    "TREATMENTS",
+    "Validation",
+    "load_rubric",
+    "parse_rubric",
+]
+
+BUCKETS = ("direct", "quasi", "sensitive", "behavioral")
+ROTATIONS = ("quarterly", "monthly", "yearly")
+DEFAULT_TREATMENT = {"direct": "hmac", "quasi": "token", "behavioral": "keep"}
+
+# treatment -> (buckets it may serve, {param: (type, default)})
+TREATMENTS: Mapping[str, tuple[tuple[str, ...], Mapping[str, tuple[type | tuple, Any]]]] = {
+    "hmac": (("direct",), {}),
+    "token": (
+        ("quasi",),
+        {"prefix": (str, None), "namespace": (str, None), "format": (str, "plain")},
+    ),
+    "gps_grid": (("sensitive",), {"precision": (int, 2)}),
+    "age_bin": (("sensitive",), {"width": (int, 5)}),
+    "hour": (("sensitive",), {}),
+    "city_state": (("sensitive",), {}),
+    "band": (("sensitive",), {"width": ((int, float), None)}),
+    "redact": (
+        ("sensitive",),
+        {
+            "detectors": (list, None),
+            "serial_pattern": (str, None),
+            "identifiers": (list, None),
+            "placeholders": (dict, None),
+            "backend": (str, "patterns"),
+        },
+    ),
+    "date_shift": (("sensitive",), {"entity": (str, None), "max_days": (int, None)}),
+    "keep": (("behavioral",), {}),
+    "drop": (BUCKETS, {}),
+}
+MAX_SHIFT_DAYS = 3650
+TOKEN_FORMATS = ("plain", "mac", "email")
+DETECTORS = (
+    "email",
+    "url",
+    "mac",
+    "ip",
+    "card",
+    "ssn",
+    "coordinates",
+    "serial",
+    "phone",
+    "address",
+    "person",
+    "identifiers",
+)
+REDACT_BACKENDS = ("patterns", "ner")  # ner: Presidio + spaCy, the optional [ner] extra
+_PLACEHOLDER = re.compile(r"^[A-Za-z_ <>\[\](){}*#-]{1,40}$")  # no digit, @, $ or \: never re-detected
+VALIDATION_TYPES = ("string", "timestamp", "latitude", "longitude", "email", "integer", "number")
+DEFAULT_SERIAL_PATTERN = r"\b[A-Z]{2,4}\d{8,12}\b"
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PREFIX = re.compile(r"^[a-z][a-z0-9]{0,15}$")
+_NAMESPACE = re.compile(r"^[a-z0-9_]{1,64}$")
+
+
+class RubricError(Refused):
+    """The rubric is malformed; the message names the column, parameter, expected and found."""
+
+
+class RubricFileError(UsageError):
+    """The rubric file does not exist or cannot be read (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Validation:
+    type: str = "string"
+    required: bool = False
+    min: float | None = None
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    bucket: str
+    treatment: str
+    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    optional: bool = False
+    validation: Validation = Validation()
+    description: str = ""
+    reviewed_by: str | None = None
+    reason: str | None = None
+
+    @property
+    def dropped(self) -> bool:
+        return self.treatment == "drop"
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long data lives: direct-key windows kept (incl. the current one), output age in days."""
+
+    direct_key_windows: int | None = None
+    output_days: int | None = None
+
+
+PRIVACY_ACTIONS = ("suppress", "generalize", "report")
+# treatments whose output value may form an equivalence class (free text and digests may not)
+QI_TREATMENTS = ("gps_grid", "age_bin", "hour", "band", "city_state", "token", "keep")
+
+
+@dataclass(frozen=True)
+class Privacy:
+    """k-anonymity over the output's quasi-identifying columns (l-diversity if ``sensitive``)."""
+
+    k: int
+    quasi_identifiers: tuple[str, ...]
+    action: str = "suppress"
+    sensitive: str | None = None
+    l: int | None = None  # noqa: E741 (the letter of l-diversity)
+    # columns deliberately left out of the combination, each with the reason (shown in rubric.md)
+    left_out: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Rubric:
+    version: str
+    dataset: str
+    event_time_column: str
+    rotation: str
+    columns: tuple[Column, ...]
+    sha256: str
+    source: str = "<memory>"
+    retention: Retention = Retention()
+    privacy: Privacy | None = None
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def output_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if not c.dropped)
+
+    def in_bucket(self, bucket: str) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.bucket == bucket)
+
+    def with_treatment(self, treatment: str) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.treatment == treatment)
+
+
+def _fail(where: str, what: str, expected: str, found: Any) -> RubricError:
+    shown = found if isinstance(found, (int, float, bool)) or found is None else repr(found)[:80]
+    return RubricError(f"rubric {where}: {what} must be {expected}; found {shown}.")
+
+
+def _check_keys(where: str, mapping: Mapping, allowed: tuple[str, ...]) -> None:
+    for key in mapping:
+        if key not in allowed:
+            raise _fail(where, f"key {key!r}", "one of " + ", ".join(allowed), key)
+
+
+def _parse_validation(where: str, raw: Any) -> Validation:
+    if raw is None:
+        return Validation()
+    if not isinstance(raw, dict):
+        raise _fail(where, "'validate'", "a mapping", type(raw).__name__)
+    _check_keys(where + " validate", raw, ("type", "required", "min", "max"))
+    vtype = raw.get("type", "string")
+    if vtype not in VALIDATION_TYPES:
+        raise _fail(where, "validate.type", "one of " + ", ".join(VALIDATION_TYPES), vtype)
+    required = raw.get("required", False)
+    if not isinstance(required, bool):
+        raise _fail(where, "validate.required", "true or false", required)
+    bounds = {}
+    for key in ("min", "max"):
+        value = raw.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise _fail(where, f"validate.{key}", "a number", value)
+        if value is not None and vtype not in ("integer", "number"):
+            raise _fail(where, f"validate.{key}", "used only with type integer or number", vtype)
+        bounds[key] = value
+    if bounds["min"] is not None and bounds["max"] is not None and bounds["min"] > bounds["max"]:
+        raise _fail(where, "validate.min", f"<= validate.max ({bounds['max']})", bounds["min"])
+    return Validation(type=vtype, required=required, **bounds)
+
+
+def _parse_params(where: str, treatment: str, raw: Any, name: str) -> dict[str, Any]:
+    spec = TREATMENTS[treatment][1]
+    raw = raw or {}
+    if not isinstance(raw, dict):
+        raise _fail(where, "'params'", "a mapping", type(raw).__name__)
+    _check_keys(f"{where} params for {treatment}", raw, tuple(spec) or ("(none)",))
+    params: dict[str, Any] = {}
+    for key, (typ, default) in spec.items():
+        value = raw.get(key, default)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, typ)):
+            tname = typ.__name__ if isinstance(typ, type) else "a number"
+            raise _fail(where, f"params.{key}", f"of type {tname}", value)
+        params[key] = value
+    if treatment == "token":
+        if params["prefix"] is None or not _PREFIX.match(params["prefix"]):
+            raise _fail(
+                where,
+                "params.prefix",
+                "1-16 lowercase letters/digits starting with a letter",
+                params["prefix"],
+            )
+        params["namespace"] = params["namespace"] or name.lower()
+        if not _NAMESPACE.match(params["namespace"]):
+            raise _fail(where, "params.namespace", "lowercase letters, digits or _", params["namespace"])
+        if params["format"] not in TOKEN_FORMATS:
+            raise _fail(where, "params.format", "one of " + ", ".join(TOKEN_FORMATS), params["format"])
+    elif treatment == "gps_grid" and not 0 <= params["precision"] <= 6:
+        raise _fail(where, "params.precision", "an integer from 0 to 6", params["precision"])
+    elif treatment == "age_bin" and not 1 <= params["width"] <= 50:
+        raise _fail(where, "params.width", "an integer from 1 to 50", params["width"])
+    elif treatment == "band" and (params["width"] is None or params["width"] <= 0):
+        raise _fail(where, "params.width", "a positive number", params["width"])
+    elif treatment == "date_shift":
+        if params["entity"] is None or not _NAME.match(params["entity"]):
+            raise _fail(
+                where,
+                "params.entity",
+                "the name of the rubric column whose value keys the offset",
+                params["entity"],
+            )
+        if params["max_days"] is None or not 1 <= params["max_days"] <= MAX_SHIFT_DAYS:
+            raise _fail(
+                where, "params.max_days", f"an integer from 1 to {MAX_SHIFT_DAYS}", params["max_days"]
+            )
+    elif treatment == "redact":
+        detectors = params["detectors"] if params["detectors"] is not None else list(DETECTORS)
+        for d in detectors:
+            if d not in DETECTORS:
+                raise _fail(where, "params.detectors", "a list drawn from " + ", ".join(DETECTORS), d)
+        params["detectors"] = tuple(detectors)
+        pattern = params["serial_pattern"] or DEFAULT_SERIAL_PATTERN
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise _fail(where, "params.serial_pattern", "a valid regular expression", str(exc)) from None
+        params["serial_pattern"] = pattern
+        if params["identifiers"] is not None:
+            params["identifiers"] = tuple(params["identifiers"])
+        placeholders = params["placeholders"] or {}
+        for d, text in placeholders.items():
+            if d not in DETECTORS:
+                expected = "keyed by detectors from " + ", ".join(DETECTORS)
+                raise _fail(where, "params.placeholders", expected, d)
+            if not isinstance(text, str) or not _PLACEHOLDER.match(text):
+                raise _fail(
+                    where,
+                    f"params.placeholders.{d}",
+                    "1-40 letters, spaces or []<>(){}_*#- (no digit, @, $ or backslash)",
+                    text,
+                )
+        params["placeholders"] = MappingProxyType(dict(placeholders))
+        if params["backend"] not in REDACT_BACKENDS:
+            raise _fail(where, "params.backend", "one of " + ", ".join(REDACT_BACKENDS), params["backend"])
+    return params
+
+
+def _parse_column(index: int, raw: Any, seen: set[str]) -> Column:
+    where = f"columns[{index}]"
+    if not isinstance(raw, dict):
+        raise _fail(where, "each entry", "a mapping with name and bucket", type(raw).__name__)
+    name = raw.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise _fail(where, "'name'", "an identifier (letters, digits, _)", name)
+    where = f"column {name!r}"
+    if name in seen:
+        raise _fail(where, "'name'", "unique", "a duplicate")
+    seen.add(name)
+    _check_keys(
+        where,
+        raw,
+        (
+            "name",
+            "bucket",
+            "treatment",
+            "params",
+            "optional",
+            "validate",
+            "description",
+            "reviewed_by",
+            "reason",
+        ),
+    )
+    bucket = raw.get("bucket")
+    if bucket not in BUCKETS:
+        raise _fail(where, "'bucket'", "one of " + ", ".join(BUCKETS), bucket)
+    treatment = raw.get("treatment", DEFAULT_TREATMENT.get(bucket))
+    if treatment is None:
+        raise _fail(
+            where,
+            "'treatment'",
+            "set for a sensitive column (gps_grid, age_bin, hour, city_state, band, redact, "
+            "date_shift or drop)",
+            None,
+        )
+    if treatment not in TREATMENTS:
+        raise _fail(where, "'treatment'", "one of " + ", ".join(TREATMENTS), treatment)
+    if bucket not in TREATMENTS[treatment][0]:
+        allowed = [t for t, (buckets, _) in TREATMENTS.items() if bucket in buckets]
+        raise _fail(where, "'treatment'", f"one of {', '.join(allowed)} for bucket {bucket}", treatment)
+    optional = raw.get("optional", False)
+    if not isinstance(optional, bool):
+        raise _fail(where, "'optional'", "true or false", optional)
+    for key in ("description", "reviewed_by", "reason"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise _fail(where, repr(key), "a string", raw[key])
+    if bool((raw.get("reviewed_by") or "").strip()) != bool((raw.get("reason") or "").strip()):
+        raise _fail(
+            where,
+            "'reviewed_by' and 'reason'",
+            "given together (who reviewed the column, and why)",
+            "only one",
+        )
+    return Column(
+        name=name,
+        bucket=bucket,
+        treatment=treatment,
+        params=MappingProxyType(_parse_params(where, treatment, raw.get("params"), name)),
+        optional=optional,
+        validation=_parse_validation(where, raw.get("validate")),
+        description=(raw.get("description") or "").strip(),
+        reviewed_by=raw.get("reviewed_by"),
+        reason=raw.get("reason"),
+    )
+
+
+def parse_rubric(text: str, source: str = "<memory>") -> Rubric:
+    """Parse and validate rubric YAML text; raise RubricError with an actionable message."""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise RubricError(f"rubric {source} is not valid YAML{at}; fix the syntax and retry.") from None
+    if not isinstance(doc, dict):
+        raise _fail(
+            source,
+            "the document",
+            "a mapping with version, event_time and columns",
+            type(doc).__name__,
+        )
+    _check_keys("top level", doc, ("version", "dataset", "event_time", "columns", "retention", "privacy"))
+    version = doc.get("version")
+    if not isinstance(version, (str, int, float)) or isinstance(version, bool):
+        raise _fail("top level", "'version'", "a string such as '2026.11.1'", version)
+    event_time = doc.get("event_time")
+    if not isinstance(event_time, dict):
+        raise _fail("top level", "'event_time'", "a mapping with column and rotation", event_time)
+    _check_keys("event_time", event_time, ("column", "rotation"))
+    rotation = event_time.get("rotation", "quarterly")
+    if rotation not in ROTATIONS:
+        raise _fail("event_time", "'rotation'", "one of " + ", ".join(ROTATIONS), rotation)
+    raw_columns = doc.get("columns")
+    if not isinstance(raw_columns, list) or not raw_columns:
+        raise _fail("top level", "'columns'", "a non-empty list", raw_columns)
+    seen: set[str] = set()
+    columns = tuple(_parse_column(i, raw, seen) for i, raw in enumerate(raw_columns))
+    names = {c.name for c in columns}
+    etc = event_time.get("column")
+    if etc not in names:
+        raise _fail("event_time", "'column'", "a column listed under columns", etc)
+    ecol = next(c for c in columns if c.name == etc)
+    if ecol.validation.type != "timestamp" or not ecol.validation.required or ecol.optional:
+        raise _fail(
+            f"column {etc!r}",
+            "validate",
+            "{type: timestamp, required: true} and not "
+            "optional, because it is the event-time column that picks each row's key window",
+            f"type {ecol.validation.type}, required {ecol.validation.required}",
+        )
+    for c in columns:
+        if c.treatment == "hour" and c.validation.type != "timestamp":
+            raise _fail(
+                f"column {c.name!r}",
+                "validate.type",
+                "timestamp for treatment hour",
+                c.validation.type,
+            )
+        if c.treatment == "date_shift":
+            if c.params["entity"] not in names or c.params["entity"] == c.name:
+                raise _fail(
+                    f"column {c.name!r}",
+                    "params.entity",
+                    "another column listed under columns",
+                    c.params["entity"],
+                )
+            if c.validation.type != "timestamp":
+                raise _fail(
+                    f"column {c.name!r}",
+                    "validate.type",
+                    "timestamp for treatment date_shift",
+                    c.validation.type,
+                )
+        if c.treatment == "redact" and c.params["identifiers"] is not None:
+            for ident in c.params["identifiers"]:
+                if ident not in names:
+                    raise _fail(f"column {c.name!r}", "params.identifiers", "names of rubric columns", ident)
+    return Rubric(
+        version=str(version),
+        dataset=str(doc.get("dataset") or "dataset"),
+        event_time_column=etc,
+        rotation=rotation,
+        columns=columns,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        source=source,
+        retention=_parse_retention(doc.get("retention")),
+        privacy=_parse_privacy(doc.get("privacy"), columns),
+    )
+
+
+def _parse_retention(raw: Any) -> Retention:
+    if raw is None:
+        return Retention()
+    if not isinstance(raw, dict):
+        raise _fail("top level", "'retention'", "a mapping with direct_key_windows and/or output_days", raw)
+    _check_keys("retention", raw, ("direct_key_windows", "output_days"))
+    values = {}
+    for key in ("direct_key_windows", "output_days"):
+        value = raw.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise _fail("retention", repr(key), "a positive integer", value)
+        values[key] = value
+    return Retention(**values)
+
+
+def _privacy_column(what: str, name: Any, by_name: Mapping[str, Column]) -> Column:
+    if not isinstance(name, str) or name not in by_name:
+        raise _fail("privacy", what, "a column listed under columns", name)
+    spec = by_name[name]
+    if spec.dropped:
+        raise _fail("privacy", what, "a column the output keeps (not treatment drop)", name)
+    return spec
+
+
+def _parse_privacy(raw: Any, columns: tuple[Column, ...]) -> Privacy | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise _fail("top level", "'privacy'", "a mapping with k, quasi_identifiers and action", raw)
+    _check_keys("privacy", raw, ("k", "quasi_identifiers", "action", "sensitive", "l", "left_out"))
+    k = raw.get("k")
+    if isinstance(k, bool) or not isinstance(k, int) or not 2 <= k <= 1000:
+        raise _fail("privacy", "'k'", "an integer from 2 to 1000", k)
+    action = raw.get("action", "suppress")
+    if action not in PRIVACY_ACTIONS:
+        raise _fail("privacy", "'action'", "one of " + ", ".join(PRIVACY_ACTIONS), action)
+    qis = raw.get("quasi_identifiers")
+    if not isinstance(qis, list) or not qis:
+        raise _fail("privacy", "'quasi_identifiers'", "a non-empty list of output column names", qis)
+    by_name = {c.name: c for c in columns}
+    for name in qis:
+        spec = _privacy_column("quasi_identifiers", name, by_name)
+        if spec.treatment not in QI_TREATMENTS:
+            raise _fail(
+                "privacy",
+                f"quasi_identifiers entry {name!r}",
+                "a column treated with one of " + ", ".join(QI_TREATMENTS),
+                spec.treatment,
+            )
+    if len(set(qis)) != len(qis):
+        raise _fail("privacy", "'quasi_identifiers'", "unique column names", "a duplicate")
+    sensitive, l_value = raw.get("sensitive"), raw.get("l")
+    if sensitive is None and l_value is not None:
+        raise _fail("privacy", "'l'", "given only with 'sensitive' (the attribute to diversify)", l_value)
+    if sensitive is not None:
+        _privacy_column("'sensitive'", sensitive, by_name)
+        if sensitive in qis:
+            raise _fail("privacy", "'sensitive'", "a column that is not a quasi-identifier", sensitive)
+        if isinstance(l_value, bool) or not isinstance(l_value, int) or l_value < 2 or l_value > k:
+            raise _fail("privacy", "'l'", f"an integer from 2 to k ({k}) when 'sensitive' is set", l_value)
+    left_out = _parse_left_out(raw.get("left_out", {}), qis, sensitive, by_name)
+    return Privacy(
+        k=k, quasi_identifiers=tuple(qis), action=action, sensitive=sensitive, l=l_value, left_out=left_out
+    )
+
+
+def _parse_left_out(
+    raw: Any, qis: list, sensitive: str | None, by_name: Mapping[str, Column]
+) -> tuple[tuple[str, str], ...]:
+    """``left_out``: column -> why it is not a quasi-identifier (a decision Legal reviews)."""
+    if not isinstance(raw, dict):
+        raise _fail("privacy", "'left_out'", "a mapping of column name to the reason it is left out", raw)
+    out = []
+    for name, reason in raw.items():
+        _privacy_column("left_out", name, by_name)
+        if name in qis or name == sensitive:
+            raise _fail(
+                "privacy", f"left_out entry {name!r}", "a column not already in the combination", name
+            )
+        if not isinstance(reason, str) or not reason.strip():
+            raise _fail("privacy", f"left_out entry {name!r}", "a reason (non-empty text)", reason)
+        out.append((name, " ".join(reason.split())))
+    return tuple(out)
+
+
+def load_rubric(path: str | Path) -> Rubric:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RubricFileError(
+            f"rubric file {p} does not exist; pass --rubric with the path to rubric.yaml."
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RubricFileError(
+            f"rubric file {p} cannot be read ({type(exc).__name__}); check the path."
+        ) from None
+    return parse_rubric(text, source=str(p))

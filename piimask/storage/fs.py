@@ -1,0 +1,118 @@
+"""Paths and atomic publication through Hadoop's FileSystem (local disk, HDFS, S3 alike).
+
+A run writes every dataset to a hidden staging location first and publishes only when all of
+them succeeded, so a failed run leaves the previous output intact and nothing partial visible.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from pyspark.sql import SparkSession
+
+__all__ = ["Storage"]
+
+
+class Storage:
+    """Thin wrapper over org.apache.hadoop.fs.FileSystem for the operations a run needs."""
+
+    def __init__(self, spark: SparkSession):
+        self._jvm = spark.sparkContext._jvm
+        self._conf = spark.sparkContext._jsc.hadoopConfiguration()
+
+    def _path(self, path: str):
+        return self._jvm.org.apache.hadoop.fs.Path(path)
+
+    def _fs(self, path: str):
+        return self._path(path).getFileSystem(self._conf)
+
+    def exists(self, path: str) -> bool:
+        return bool(self._fs(path).exists(self._path(path)))
+
+    def delete(self, path: str) -> None:
+        if self.exists(path):
+            self._fs(path).delete(self._path(path), True)
+
+    def mkdirs(self, path: str) -> None:
+        self._fs(path).mkdirs(self._path(path))
+
+    def rename(self, src: str, dst: str) -> None:
+        parent = posixpath.dirname(dst.rstrip("/"))
+        if parent:
+            self.mkdirs(parent)
+        if not self._fs(src).rename(self._path(src), self._path(dst)):
+            raise OSError(f"could not move {src} to {dst}")
+
+    def list(self, path: str) -> list[str]:
+        if not self.exists(path):
+            return []
+        return sorted(str(s.getPath().getName()) for s in self._fs(path).listStatus(self._path(path)))
+
+    def data_files(self, path: str) -> list[str]:
+        """Visible data files (Spark's rule: names not starting with _ or .), recursively."""
+        found = []
+        for name in self.list(path):
+            if name.startswith(("_", ".")):
+                continue
+            child = posixpath.join(path, name)
+            if self._fs(child).getFileStatus(self._path(child)).isDirectory():
+                found.extend(self.data_files(child))
+            else:
+                found.append(child)
+        return found
+
+    def write_text(self, path: str, text: str) -> None:
+        out = self._fs(path).create(self._path(path), True)
+        try:
+            out.write(bytearray(text.encode("utf-8")))
+        finally:
+            out.close()
+
+    def read_text(self, path: str) -> str:
+        stream = self._fs(path).open(self._path(path))
+        try:
+            reader = self._jvm.java.io.BufferedReader(self._jvm.java.io.InputStreamReader(stream, "UTF-8"))
+            lines = []
+            line = reader.readLine()
+            while line is not None:
+                lines.append(line)
+                line = reader.readLine()
+            return "\n".join(lines)
+        finally:
+            stream.close()
+
+    def copy_file(self, src: str, dst: str) -> None:
+        """Copy one file byte for byte (any Hadoop file system, checksums included)."""
+        parent = posixpath.dirname(dst.rstrip("/"))
+        if parent:
+            self.mkdirs(parent)
+        util = self._jvm.org.apache.hadoop.fs.FileUtil
+        if not util.copy(self._fs(src), self._path(src), self._fs(dst), self._path(dst), False, self._conf):
+            raise OSError(f"could not copy {src} to {dst}")
+
+    def copy_dir(self, src: str, dst: str) -> None:
+        """Copy the files of a small directory (the audit trail) into another."""
+        self.mkdirs(dst)
+        for name in self.list(src):
+            self.write_text(posixpath.join(dst, name), self.read_text(posixpath.join(src, name)))
+
+    def publish(self, staging: str, final: str, keep_from_previous: tuple[str, ...] = ()) -> None:
+        """Replace ``final`` with ``staging``; carry named sub-directories of the old one over."""
+        if self.exists(final):
+            for sub in keep_from_previous:
+                old = posixpath.join(final, sub)
+                if self.exists(old):
+                    for name in self.list(old):
+                        target = posixpath.join(staging, sub, name)
+                        if not self.exists(target):
+                            self.write_text(target, self.read_text(posixpath.join(old, name)))
+            trash = staging + ".previous"
+            self.rename(final, trash)
+            try:
+                self.rename(staging, final)
+            except Exception:
+                self.rename(trash, final)
+                raise
+            self.delete(trash)
+        else:
+            self.rename(staging, final)

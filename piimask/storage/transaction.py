@@ -1,0 +1,124 @@
+"""One staged transaction: stage -> act -> record -> publish, or nothing visible changes.
+
+The job, ``erase`` and ``retention`` all change published datasets the same way: they write
+every new dataset to a hidden staging location, write their record, then publish (rename or
+swap) in a fixed order. ``StagedTransaction`` owns that skeleton: the staging locations it hands
+out are removed when the block ends, whatever happens; on failure the failure record is logged
+(outcome ``failed`` and the error's class, never its message) and an error that is not the kit's
+own is turned into a ``PiiMaskError`` by the caller's ``explain``.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from collections.abc import Callable
+
+from piimask.errors import PiiMaskError
+from piimask.storage.audit import log_record, utc_now
+from piimask.storage.fs import Storage
+
+__all__ = ["StagedTransaction", "beside", "inside"]
+
+log = logging.getLogger("piimask.storage")
+
+
+def beside(final: str, label: str, run_id: str) -> str:
+    """A hidden location next to ``final``: ``PARENT/.NAME.LABEL-RUN``."""
+    parent, name = posixpath.split(final.rstrip("/"))
+    return posixpath.join(parent, f".{name}.{label}-{run_id}")
+
+
+def inside(root: str, label: str, run_id: str) -> str:
+    """A hidden location inside ``root``: ``ROOT/.LABEL-RUN`` (Spark never reads dot-folders)."""
+    return posixpath.join(root, f".{label}-{run_id}")
+
+
+class StagedTransaction:
+    """A context manager around one change of published datasets.
+
+    ``failure_record`` is the audit record's skeleton logged if the block fails; ``explain``
+    turns an unexpected error (not a ``PiiMaskError``) into one, given what was already
+    published (``self.published``), or returns None to let it through as an internal error.
+    """
+
+    def __init__(
+        self,
+        store: Storage,
+        failure_record: dict,
+        explain: Callable[[BaseException, list[str]], PiiMaskError | None] | None = None,
+    ):
+        self.store = store
+        self.failure_record = failure_record
+        self.explain = explain
+        self.published: list[str] = []  # final locations changed so far, in order
+        self._stages: list[str] = []
+        self.failed = False
+
+    # -- staging
+
+    def stage(self, path: str) -> str:
+        """Register ``path`` as a staging location (emptied now, removed when the block ends)."""
+        self.store.delete(path)
+        self._stages.append(path)
+        return path
+
+    # -- publication, in the order the caller decides
+
+    def add(self, staged: str, final: str) -> None:
+        """Publish a new dataset (a run's partition): ``staged`` becomes ``final``."""
+        self.store.rename(staged, final)
+        self.published.append(final)
+
+    def replace(self, staged: str, final: str, keep: tuple[str, ...] = ()) -> None:
+        """Replace ``final`` with ``staged``, carrying ``keep`` sub-folders of the old one over."""
+        self.store.publish(staged, final, keep_from_previous=keep)
+        self.published.append(final)
+
+    def swap(self, swaps: list[tuple[str, str]], trash: str) -> None:
+        """Replace each ``final`` by its ``staged`` copy; if one fails, undo those done."""
+        self.stage(trash)
+        done = []
+        try:
+            for final, staged in swaps:
+                old = posixpath.join(trash, posixpath.basename(final))
+                self.store.rename(final, old)
+                try:
+                    self.store.rename(staged, final)
+                except Exception:
+                    self.store.rename(old, final)
+                    raise
+                done.append((final, old))
+        except Exception:
+            for final, old in reversed(done):
+                self.store.delete(final)
+                self.store.rename(old, final)
+            raise
+        self.published.extend(final for final, _ in swaps)
+
+    # -- the block
+
+    def __enter__(self) -> StagedTransaction:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        self._cleanup()
+        if exc is None:
+            return False
+        self.failed = True
+        log_record(
+            {**self.failure_record, "ended_at": utc_now(), "outcome": "failed", "error": type(exc).__name__}
+        )
+        if isinstance(exc, PiiMaskError) or not isinstance(exc, Exception) or self.explain is None:
+            return False
+        replacement = self.explain(exc, list(self.published))
+        if replacement is None:
+            return False
+        raise replacement from None
+
+    def _cleanup(self) -> None:
+        for path in self._stages:
+            try:
+                self.store.delete(path)
+            except Exception:  # best effort: a staging location is hidden and never read
+                log.warning("could not remove staging location %s", path)
