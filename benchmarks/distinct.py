@@ -17,7 +17,7 @@ from pathlib import Path
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from piimask.rubric.load import Rubric
+from piimask.rubric import Rubric
 from piimask.storage.audit import AUDIT_DIR
 
 __all__ = ["copy", "distinct_text", "text_columns"]

@@ -17,8 +17,8 @@ from pyspark.sql import functions as F
 
 from piimask.frames.keys import WINDOW, keys_frame, row_context, window_column
 from piimask.keys.keyring import Keyring
-from piimask.rubric.load import Rubric
-from piimask.treatments.core import treat
+from piimask.rubric import Rubric
+from piimask.treatments import treat
 
 KEYED = ("hmac", "token")
 

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.kind == "floor":  # the rubric's digests and tokens only: the least the job can cost
         from benchmarks.floor import build as floor
         from piimask.keys.keyring import load
-        from piimask.rubric.load import load_rubric
+        from piimask.rubric import load_rubric
 
         df = spark.read.parquet(args.input)
         floor(df, load_rubric(rubric_path), load(args.keyring)).write.mode("overwrite").parquet(str(out))
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.kind == "udf":
         from benchmarks.udf_baseline import build
         from piimask.keys.keyring import load
-        from piimask.rubric.load import load_rubric
+        from piimask.rubric import load_rubric
 
         df = spark.read.parquet(args.input)
         build(df, load_rubric(rubric_path), load(args.keyring)).write.mode("overwrite").parquet(str(out))
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         checked = work / "mask-out"
         if args.kind == "verify-distinct":  # the same output with every note distinct (untimed copy)
             from benchmarks.distinct import copy
-            from piimask.rubric.load import load_rubric
+            from piimask.rubric import load_rubric
 
             copy(spark, str(checked), str(out), load_rubric(rubric_path))
             checked = out

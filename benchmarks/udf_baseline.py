@@ -21,7 +21,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType
 
 from piimask.keys.keyring import Keyring
-from piimask.rubric.load import Rubric
+from piimask.rubric import Rubric
 from piimask.treatments.freetext.detectors import _STATES, _STREET_ABBREVIATIONS  # the job's own lists
 from piimask.treatments.freetext.names import AMBIGUOUS_FIRST_NAMES, load_dictionary
 

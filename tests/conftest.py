@@ -26,6 +26,6 @@ def spark():
 
 @pytest.fixture(scope="session")
 def rubric():
-    from piimask.rubric.load import load_rubric
+    from piimask.rubric import load_rubric
 
     return load_rubric(ROOT / "rubric.yaml")

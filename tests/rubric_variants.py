@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from piimask.rubric.load import DEFAULT_TREATMENT
+from piimask.treatments import DEFAULT_TREATMENT
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "rubric.yaml"

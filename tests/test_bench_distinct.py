@@ -10,7 +10,7 @@ from generated_run import generated_run
 from pyspark.sql import functions as F
 
 from benchmarks.distinct import copy, text_columns
-from piimask.rubric.load import load_rubric
+from piimask.rubric import load_rubric
 from piimask.verify.core import verify
 
 

@@ -13,9 +13,9 @@ from pyspark.sql import functions as F
 from piimask.aws.recipe import build_recipe
 from piimask.errors import PiiMaskError
 from piimask.expr.hmac import pad_key
-from piimask.rubric.load import RubricError, parse_rubric
+from piimask.rubric import RubricError, parse_rubric
 from piimask.rubric.markdown import column_table
-from piimask.treatments.core import RowContext, treat
+from piimask.treatments import RowContext, treat
 
 TOKEN_KEY = bytes(range(32))
 

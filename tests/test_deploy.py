@@ -24,7 +24,7 @@ from piimask.aws.deploy import (
     job_definition,
 )
 from piimask.aws.recipe import build_recipe
-from piimask.rubric.load import load_rubric
+from piimask.rubric import load_rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 BUCKET = "piimask-artifacts-test"

@@ -11,7 +11,7 @@ from pyspark.sql import functions as F
 
 from benchmarks.floor import KEYED, build
 from piimask.keys.keyring import load
-from piimask.rubric.load import load_rubric
+from piimask.rubric import load_rubric
 
 
 def test_floor_digests_and_tokens_equal_the_jobs(spark, tmp_path):

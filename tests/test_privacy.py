@@ -20,7 +20,7 @@ from rubric_variants import DEFAULT
 
 from piimask.job import RunOptions, privacy, run
 from piimask.keys.keyring import new_keyring, save
-from piimask.rubric.load import RubricError, parse_rubric
+from piimask.rubric import RubricError, parse_rubric
 from piimask.rubric.markdown import privacy_section
 from piimask.verify.core import row_checks, verify
 

@@ -12,7 +12,7 @@ import pytest
 from aws_fixtures import aws, client, moto_server  # noqa: F401
 
 from piimask.aws.recipe import build_recipe, render
-from piimask.rubric.load import load_rubric, parse_rubric
+from piimask.rubric import load_rubric, parse_rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 RECIPE = ROOT / "databrew" / "recipe.json"
@@ -145,7 +145,7 @@ def test_age_bins_and_grid(steps):
 
 
 def test_city_state_pattern_extracts_city_and_state():
-    from piimask.aws.recipe import CITY_STATE_PATTERN
+    from piimask.treatments.city_state import CITY_STATE_PATTERN
 
     for text, want in [
         ("1200 W Burnside St, Portland, OR 97209", "Portland, OR"),

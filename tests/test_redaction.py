@@ -12,7 +12,7 @@ from chispa import assert_column_equality
 from pyspark.sql import functions as F
 
 from benchmarks.udf_baseline import luhn
-from piimask.rubric.load import DEFAULT_SERIAL_PATTERN, RubricError, parse_rubric
+from piimask.rubric import RubricError, parse_rubric
 from piimask.tools.redaction_report import marker_spans, score
 from piimask.treatments.freetext import names as names_mod
 from piimask.treatments.freetext.detectors import (
@@ -23,6 +23,7 @@ from piimask.treatments.freetext.detectors import (
     redact_patterns,
 )
 from piimask.treatments.freetext.redaction import redact_frame, redact_text
+from piimask.treatments.redact import DEFAULT_SERIAL_PATTERN
 
 ALL = tuple(d for d in DETECTOR_NAMES if d != "identifiers")
 

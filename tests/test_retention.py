@@ -15,7 +15,7 @@ from piimask.cli import main as cli_main
 from piimask.errors import PiiMaskError
 from piimask.keys.keyring import load
 from piimask.lifecycle.retention import retention
-from piimask.rubric.load import RubricError
+from piimask.rubric import RubricError
 from piimask.verify.core import verify
 
 RUBRIC = str(ROOT / "rubric.yaml")  # retention: {direct_key_windows: 8, output_days: 730}

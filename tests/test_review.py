@@ -11,7 +11,7 @@ from piimask.errors import PiiMaskError
 from piimask.job import RunOptions, run
 from piimask.job.review import check_reviewed, personal_looking
 from piimask.keys.keyring import new_keyring, save
-from piimask.rubric.load import RubricError, load_rubric, parse_rubric
+from piimask.rubric import RubricError, load_rubric, parse_rubric
 from piimask.rubric.markdown import column_table
 
 RUBRIC = ROOT / "rubric.yaml"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from piimask.rubric.load import RubricError, load_rubric, parse_rubric
+from piimask.rubric import RubricError, load_rubric, parse_rubric
 from piimask.rubric.markdown import render
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ import yaml
 
 from piimask.aws.deploy import Plan, job_definition
 from piimask.aws.recipe import build_recipe
-from piimask.rubric.load import load_rubric
+from piimask.rubric import load_rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "deploy" / "template.yaml"

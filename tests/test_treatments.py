@@ -11,8 +11,8 @@ import pytest
 from pyspark.sql import functions as F
 
 from piimask.expr.hmac import pad_key
-from piimask.rubric.load import parse_rubric
-from piimask.treatments.core import RowContext, treat
+from piimask.rubric import parse_rubric
+from piimask.treatments import RowContext, treat
 
 KEY = bytes(range(32))
 TOKEN_KEY = bytes(range(100, 132))

@@ -11,10 +11,10 @@ from pyspark.sql import functions as F
 
 from benchmarks.udf_baseline import build, redact_detectors
 from piimask.keys.keyring import new_keyring
-from piimask.rubric.load import DEFAULT_SERIAL_PATTERN
-from piimask.treatments.core import treat
+from piimask.treatments import treat
 from piimask.treatments.freetext.detectors import DETECTOR_NAMES
 from piimask.treatments.freetext.redaction import redact_text
+from piimask.treatments.redact import DEFAULT_SERIAL_PATTERN
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_tool_telemetry.csv"
 DETECTORS = tuple(d for d in DETECTOR_NAMES if d != "identifiers")

@@ -30,9 +30,9 @@ from piimask.job import RunOptions
 from piimask.job import run as run_job
 from piimask.job.mask import mask
 from piimask.keys.keyring import Keyring, new_keyring, save
-from piimask.rubric.load import load_rubric
+from piimask.rubric import load_rubric
 from piimask.tools.generate import COLUMNS as SCHEMA
-from piimask.treatments.core import treat
+from piimask.treatments import treat
 from piimask.verify.core import REASON_CODES, VerifyError, is_digest, looks_like_card, verify
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,7 +19,7 @@ from pathlib import Path
 from piimask.aws.recipe import DEFAULT_HASH_SECRET, DEFAULT_TOKEN_SECRET, build_recipe
 from piimask.errors import Refused, UsageError
 from piimask.keys.keyring import parse_ref
-from piimask.rubric.load import load_rubric
+from piimask.rubric import load_rubric
 
 __all__ = [
     "DeployError",

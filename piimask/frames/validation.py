@@ -13,9 +13,10 @@ from pyspark.sql import Column
 from pyspark.sql import functions as F
 from pyspark.sql.types import DataType
 
-from piimask.expr.values import ADDRESS_PATTERN, epoch_seconds, to_decimal, to_integer
-from piimask.rubric.load import Column as RubricColumn
-from piimask.rubric.load import Rubric
+from piimask.expr.values import epoch_seconds, to_decimal, to_integer
+from piimask.rubric import Column as RubricColumn
+from piimask.rubric import Rubric
+from piimask.treatments import treatment
 
 __all__ = ["MALFORMED_RECORD", "reason_codes", "reasons_column", "violations"]
 
@@ -31,12 +32,11 @@ def violations(spec: RubricColumn, col: Column, dtype: DataType) -> list[tuple[s
     out: list[tuple[str, Column]] = []
     if v.required:
         out.append(("missing_required", ~present))
+    record = treatment(spec.treatment)
     kind = v.type
-    if spec.treatment == "gps_grid" and kind == "string":
-        kind = "number"
-    if spec.treatment == "age_bin" and kind == "string":
-        kind = "integer"
-    if kind == "timestamp" or spec.treatment == "hour":
+    if kind == "string" and record.value_type is not None:  # e.g. gps_grid reads a number
+        kind = record.value_type
+    if kind == "timestamp":
         out.append(("unparsable_timestamp", present & epoch_seconds(col, dtype).isNull()))
     elif kind in ("latitude", "longitude", "number"):
         d = to_decimal(col, dtype)
@@ -57,10 +57,7 @@ def violations(spec: RubricColumn, col: Column, dtype: DataType) -> list[tuple[s
             out.append(("out_of_range", present & i.isNotNull() & (i > F.lit(v.max))))
     elif kind == "email":
         out.append(("malformed_email", present & ~F.trim(col.cast("string")).rlike(EMAIL)))
-    if spec.treatment == "city_state":
-        out.append(("unparsable_address", present & ~col.cast("string").rlike(ADDRESS_PATTERN)))
-    if spec.treatment == "band":
-        out.append(("unparsable_number", present & to_decimal(col, dtype).isNull()))
+    out.extend((code, present & cond) for code, cond in record.input_checks(col, dtype))
     return [(f"{spec.name}:{code}", F.coalesce(cond, F.lit(False))) for code, cond in out]
 
 

@@ -6,7 +6,8 @@ from pyspark.sql import Column, DataFrame
 
 from piimask.frames.keys import row_context
 from piimask.rubric import Rubric
-from piimask.treatments import prepare_redaction, treat
+from piimask.treatments import treat
+from piimask.treatments.redact import prepare_redaction
 
 __all__ = ["mask"]
 

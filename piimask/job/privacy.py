@@ -23,18 +23,16 @@ those verify.py measures by value.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from pyspark.sql import Column, DataFrame, Observation, Window
 from pyspark.sql import functions as F
-from pyspark.sql.types import DataType, StringType, TimestampNTZType, TimestampType
+from pyspark.sql.types import DataType
 
 from piimask.errors import Refused
-from piimask.expr.values import epoch_seconds, to_decimal, to_integer
-from piimask.expr.windows import utc_date
-from piimask.rubric.load import Column as RubricColumn
-from piimask.rubric.load import Rubric
+from piimask.rubric import Column as RubricColumn
+from piimask.rubric import Rubric
+from piimask.treatments import treatment
 
 __all__ = [
     "Enforcement",
@@ -50,57 +48,11 @@ __all__ = [
 _P = "__pk_"  # prefix of the helper columns (never written)
 
 
-def _like(value: Column, dtype: DataType) -> Column:
-    return value.cast("string") if isinstance(dtype, StringType) else value.cast(dtype)
-
-
-def _gps(col: Column, spec: RubricColumn, dtype: DataType) -> Column:
-    p = spec.params["precision"]
-    coarse = max(p - 1, 0)
-    scale = F.lit(10**coarse).cast("decimal(10,0)")
-    # rendered with the fine precision, so "<= p decimals" still holds: 45.52 -> 45.50
-    return _like((F.floor(to_decimal(col, dtype) * scale) / scale).cast(f"decimal(12,{p})"), dtype)
-
-
-def _day(col: Column, spec: RubricColumn, dtype: DataType) -> Column:
-    s = epoch_seconds(col, dtype)
-    ds = s - F.pmod(s, F.lit(86400))
-    if isinstance(dtype, (TimestampType, TimestampNTZType)):
-        return F.timestamp_seconds(ds).cast(dtype)
-    return F.concat(utc_date(ds).cast("string"), F.lit("T00:00:00+00:00"))  # still on the hour
-
-
-def _age(col: Column, spec: RubricColumn, dtype: DataType) -> Column:
-    w = 2 * spec.params["width"]
-    return _like(F.floor(to_integer(col, dtype) / w) * w, dtype)
-
-
-def _band(col: Column, spec: RubricColumn, dtype: DataType) -> Column:
-    w = spec.params["width"] * 2
-    step = F.lit(str(w)).cast("decimal(20,6)")
-    banded = F.floor(to_decimal(col, dtype) / step) * step
-    return _like(banded.cast("long") if isinstance(w, int) else banded.cast("double"), dtype)
-
-
-# treatment -> the next coarser level of an already masked value (idempotent: coarse(coarse(x))
-# = coarse(x)); a treatment not listed keeps its value at the coarser level.
-COARSER: dict[str, Callable[[Column, RubricColumn, DataType], Column]] = {
-    "gps_grid": _gps,
-    "hour": _day,
-    "age_bin": _age,
-    "band": _band,
-}
-LEVEL_NAMES = {
-    "gps_grid": "grid 10x coarser",
-    "hour": "day",
-    "age_bin": "bin twice as wide",
-    "band": "band twice as wide",
-}
-
-
 def coarser(col: Column, spec: RubricColumn, dtype: DataType) -> Column:
-    fn = COARSER.get(spec.treatment)
-    return col if fn is None else F.when(col.isNotNull(), fn(col, spec, dtype))
+    """The next coarser level of an already masked value (idempotent: coarse(coarse(x)) =
+    coarse(x)), from the treatment's record; a treatment without one keeps its value."""
+    fn = treatment(spec.treatment).coarser
+    return col if fn is None else F.when(col.isNotNull(), fn(col, spec.params, dtype))
 
 
 def class_size_buckets(k: int) -> list[int]:
@@ -249,8 +201,7 @@ class Enforcement:
             record["l_achieved"] = after.get("smallest_diversity")
         if p.action == "generalize":
             record["generalized_levels"] = {
-                q: LEVEL_NAMES.get(self.rubric.column(q).treatment, "unchanged")
-                for q in self.quasi_identifiers
+                q: treatment(self.rubric.column(q).treatment).level_name for q in self.quasi_identifiers
             }
         return record
 

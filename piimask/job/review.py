@@ -13,7 +13,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from piimask.errors import Refused
-from piimask.rubric.load import Rubric
+from piimask.rubric import Rubric
 from piimask.treatments.freetext.detectors import PATTERNS, pattern_of
 
 __all__ = ["SAMPLE_ROWS", "check_reviewed", "personal_looking"]

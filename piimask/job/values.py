@@ -18,7 +18,8 @@ from piimask.frames.keys import TOKEN_IPAD, TOKEN_OPAD, row_context
 from piimask.frames.schema import FLOAT_TYPES, nested_types
 from piimask.job import privacy as privacy_mod
 from piimask.rubric import Rubric
-from piimask.treatments import token, treat
+from piimask.treatments import treat
+from piimask.treatments.token import token
 
 __all__ = [
     "KEYED_TREATMENTS",

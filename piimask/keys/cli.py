@@ -28,7 +28,7 @@ def _rotation(args: argparse.Namespace) -> str:
         return args.rotation
     path = Path(args.rubric) if args.rubric else Path("rubric.yaml")
     if args.rubric or path.exists():
-        from piimask.rubric.load import load_rubric
+        from piimask.rubric import load_rubric
 
         return load_rubric(path).rotation
     return DEFAULT_ROTATION

@@ -22,7 +22,7 @@ from pyspark.sql import functions as F
 
 from piimask.errors import PiiMaskError, Refused, UsageError
 from piimask.lifecycle.erase import read_values
-from piimask.rubric.load import Rubric, load_rubric
+from piimask.rubric import Rubric, load_rubric
 from piimask.storage.audit import actor, log_record, new_run_id, utc_now
 from piimask.storage.fs import Storage
 from piimask.storage.paths import normalize

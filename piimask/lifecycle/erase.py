@@ -27,8 +27,8 @@ from piimask.frames.read import output_format
 from piimask.keys import keyring as keyring_mod
 from piimask.keys.keyring import Keyring
 from piimask.lifecycle.rewrite import Rewrite, stage_without
-from piimask.rubric.load import Column as RubricColumn
-from piimask.rubric.load import Rubric, load_rubric
+from piimask.rubric import Column as RubricColumn
+from piimask.rubric import Rubric, load_rubric
 from piimask.storage.audit import (
     AUDIT_DIR,
     actor,
@@ -41,7 +41,7 @@ from piimask.storage.audit import (
 from piimask.storage.fs import Storage
 from piimask.storage.paths import is_within, normalize
 from piimask.storage.transaction import StagedTransaction, beside, inside
-from piimask.treatments.core import token
+from piimask.treatments.token import token
 
 __all__ = [
     "ErasureResult",

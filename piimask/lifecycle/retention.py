@@ -28,7 +28,7 @@ from piimask.frames.read import output_format, read_output
 from piimask.keys import keyring as keyring_mod
 from piimask.keys.keyring import Keyring, key_id
 from piimask.lifecycle.rewrite import stage_without
-from piimask.rubric.load import Rubric, load_rubric
+from piimask.rubric import Rubric, load_rubric
 from piimask.storage.audit import (
     AUDIT_DIR,
     actor,

@@ -1,11 +1,15 @@
-"""rubric.yaml -> frozen, typed objects, validated once before Spark starts."""
+"""rubric.yaml -> the typed model (``rubric.model``), validated once before Spark starts.
+
+Treatment names, their buckets and parameters come from the treatment registry
+(``piimask.treatments``); every error names the column, parameter, what was expected and what
+was found (never a data value: the rubric holds none).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -13,75 +17,15 @@ from typing import Any
 import yaml
 
 from piimask.errors import Refused, UsageError
+from piimask.rubric.model import BUCKETS, PRIVACY_ACTIONS, Column, Privacy, Retention, Rubric, Validation
+from piimask.treatments import DEFAULT_TREATMENT, TREATMENTS, ParamError
 
-__all__ = [
-    "BUCKETS",
-    "Column",
-    "Privacy",
-    "Retention",
-    "Rubric",
-    "RubricError",
-    "RubricFileError",
-    "TREATMENTS",
-    "Validation",
-    "load_rubric",
-    "parse_rubric",
-]
+__all__ = ["RubricError", "RubricFileError", "load_rubric", "parse_rubric"]
 
-BUCKETS = ("direct", "quasi", "sensitive", "behavioral")
 ROTATIONS = ("quarterly", "monthly", "yearly")
-DEFAULT_TREATMENT = {"direct": "hmac", "quasi": "token", "behavioral": "keep"}
-
-# treatment -> (buckets it may serve, {param: (type, default)})
-TREATMENTS: Mapping[str, tuple[tuple[str, ...], Mapping[str, tuple[type | tuple, Any]]]] = {
-    "hmac": (("direct",), {}),
-    "token": (
-        ("quasi",),
-        {"prefix": (str, None), "namespace": (str, None), "format": (str, "plain")},
-    ),
-    "gps_grid": (("sensitive",), {"precision": (int, 2)}),
-    "age_bin": (("sensitive",), {"width": (int, 5)}),
-    "hour": (("sensitive",), {}),
-    "city_state": (("sensitive",), {}),
-    "band": (("sensitive",), {"width": ((int, float), None)}),
-    "redact": (
-        ("sensitive",),
-        {
-            "detectors": (list, None),
-            "serial_pattern": (str, None),
-            "identifiers": (list, None),
-            "placeholders": (dict, None),
-            "backend": (str, "patterns"),
-        },
-    ),
-    "date_shift": (("sensitive",), {"entity": (str, None), "max_days": (int, None)}),
-    "keep": (("behavioral",), {}),
-    "drop": (BUCKETS, {}),
-}
-MAX_SHIFT_DAYS = 3650
-TOKEN_FORMATS = ("plain", "mac", "email")
-DETECTORS = (
-    "email",
-    "url",
-    "mac",
-    "ip",
-    "card",
-    "ssn",
-    "coordinates",
-    "serial",
-    "phone",
-    "address",
-    "person",
-    "identifiers",
-)
-REDACT_BACKENDS = ("patterns", "ner")  # ner: Presidio + spaCy, the optional [ner] extra
-_PLACEHOLDER = re.compile(r"^[A-Za-z_ <>\[\](){}*#-]{1,40}$")  # no digit, @, $ or \: never re-detected
 VALIDATION_TYPES = ("string", "timestamp", "latitude", "longitude", "email", "integer", "number")
-DEFAULT_SERIAL_PATTERN = r"\b[A-Z]{2,4}\d{8,12}\b"
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_PREFIX = re.compile(r"^[a-z][a-z0-9]{0,15}$")
-_NAMESPACE = re.compile(r"^[a-z0-9_]{1,64}$")
 
 
 class RubricError(Refused):
@@ -90,90 +34,6 @@ class RubricError(Refused):
 
 class RubricFileError(UsageError):
     """The rubric file does not exist or cannot be read (exit 2)."""
-
-
-@dataclass(frozen=True)
-class Validation:
-    type: str = "string"
-    required: bool = False
-    min: float | None = None
-    max: float | None = None
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    bucket: str
-    treatment: str
-    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    optional: bool = False
-    validation: Validation = Validation()
-    description: str = ""
-    reviewed_by: str | None = None
-    reason: str | None = None
-
-    @property
-    def dropped(self) -> bool:
-        return self.treatment == "drop"
-
-
-@dataclass(frozen=True)
-class Retention:
-    """How long data lives: direct-key windows kept (incl. the current one), output age in days."""
-
-    direct_key_windows: int | None = None
-    output_days: int | None = None
-
-
-PRIVACY_ACTIONS = ("suppress", "generalize", "report")
-# treatments whose output value may form an equivalence class (free text and digests may not)
-QI_TREATMENTS = ("gps_grid", "age_bin", "hour", "band", "city_state", "token", "keep")
-
-
-@dataclass(frozen=True)
-class Privacy:
-    """k-anonymity over the output's quasi-identifying columns (l-diversity if ``sensitive``)."""
-
-    k: int
-    quasi_identifiers: tuple[str, ...]
-    action: str = "suppress"
-    sensitive: str | None = None
-    l: int | None = None  # noqa: E741 (the letter of l-diversity)
-    # columns deliberately left out of the combination, each with the reason (shown in rubric.md)
-    left_out: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Rubric:
-    version: str
-    dataset: str
-    event_time_column: str
-    rotation: str
-    columns: tuple[Column, ...]
-    sha256: str
-    source: str = "<memory>"
-    retention: Retention = Retention()
-    privacy: Privacy | None = None
-
-    def column(self, name: str) -> Column:
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise KeyError(name)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns)
-
-    @property
-    def output_columns(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns if not c.dropped)
-
-    def in_bucket(self, bucket: str) -> tuple[Column, ...]:
-        return tuple(c for c in self.columns if c.bucket == bucket)
-
-    def with_treatment(self, treatment: str) -> tuple[Column, ...]:
-        return tuple(c for c in self.columns if c.treatment == treatment)
 
 
 def _fail(where: str, what: str, expected: str, found: Any) -> RubricError:
@@ -213,79 +73,22 @@ def _parse_validation(where: str, raw: Any) -> Validation:
 
 
 def _parse_params(where: str, treatment: str, raw: Any, name: str) -> dict[str, Any]:
-    spec = TREATMENTS[treatment][1]
+    record = TREATMENTS[treatment]
     raw = raw or {}
     if not isinstance(raw, dict):
         raise _fail(where, "'params'", "a mapping", type(raw).__name__)
-    _check_keys(f"{where} params for {treatment}", raw, tuple(spec) or ("(none)",))
+    _check_keys(f"{where} params for {treatment}", raw, tuple(p.name for p in record.params) or ("(none)",))
     params: dict[str, Any] = {}
-    for key, (typ, default) in spec.items():
-        value = raw.get(key, default)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, typ)):
-            tname = typ.__name__ if isinstance(typ, type) else "a number"
-            raise _fail(where, f"params.{key}", f"of type {tname}", value)
-        params[key] = value
-    if treatment == "token":
-        if params["prefix"] is None or not _PREFIX.match(params["prefix"]):
-            raise _fail(
-                where,
-                "params.prefix",
-                "1-16 lowercase letters/digits starting with a letter",
-                params["prefix"],
-            )
-        params["namespace"] = params["namespace"] or name.lower()
-        if not _NAMESPACE.match(params["namespace"]):
-            raise _fail(where, "params.namespace", "lowercase letters, digits or _", params["namespace"])
-        if params["format"] not in TOKEN_FORMATS:
-            raise _fail(where, "params.format", "one of " + ", ".join(TOKEN_FORMATS), params["format"])
-    elif treatment == "gps_grid" and not 0 <= params["precision"] <= 6:
-        raise _fail(where, "params.precision", "an integer from 0 to 6", params["precision"])
-    elif treatment == "age_bin" and not 1 <= params["width"] <= 50:
-        raise _fail(where, "params.width", "an integer from 1 to 50", params["width"])
-    elif treatment == "band" and (params["width"] is None or params["width"] <= 0):
-        raise _fail(where, "params.width", "a positive number", params["width"])
-    elif treatment == "date_shift":
-        if params["entity"] is None or not _NAME.match(params["entity"]):
-            raise _fail(
-                where,
-                "params.entity",
-                "the name of the rubric column whose value keys the offset",
-                params["entity"],
-            )
-        if params["max_days"] is None or not 1 <= params["max_days"] <= MAX_SHIFT_DAYS:
-            raise _fail(
-                where, "params.max_days", f"an integer from 1 to {MAX_SHIFT_DAYS}", params["max_days"]
-            )
-    elif treatment == "redact":
-        detectors = params["detectors"] if params["detectors"] is not None else list(DETECTORS)
-        for d in detectors:
-            if d not in DETECTORS:
-                raise _fail(where, "params.detectors", "a list drawn from " + ", ".join(DETECTORS), d)
-        params["detectors"] = tuple(detectors)
-        pattern = params["serial_pattern"] or DEFAULT_SERIAL_PATTERN
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise _fail(where, "params.serial_pattern", "a valid regular expression", str(exc)) from None
-        params["serial_pattern"] = pattern
-        if params["identifiers"] is not None:
-            params["identifiers"] = tuple(params["identifiers"])
-        placeholders = params["placeholders"] or {}
-        for d, text in placeholders.items():
-            if d not in DETECTORS:
-                expected = "keyed by detectors from " + ", ".join(DETECTORS)
-                raise _fail(where, "params.placeholders", expected, d)
-            if not isinstance(text, str) or not _PLACEHOLDER.match(text):
-                raise _fail(
-                    where,
-                    f"params.placeholders.{d}",
-                    "1-40 letters, spaces or []<>(){}_*#- (no digit, @, $ or backslash)",
-                    text,
-                )
-        params["placeholders"] = MappingProxyType(dict(placeholders))
-        if params["backend"] not in REDACT_BACKENDS:
-            raise _fail(where, "params.backend", "one of " + ", ".join(REDACT_BACKENDS), params["backend"])
-    return params
+    for spec in record.params:
+        value = raw.get(spec.name, spec.default)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, spec.types)):
+            tname = spec.types.__name__ if isinstance(spec.types, type) else "a number"
+            raise _fail(where, f"params.{spec.name}", f"of type {tname}", value)
+        params[spec.name] = value
+    try:
+        return record.normalize(params, name)
+    except ParamError as exc:
+        raise _fail(where, f"params.{exc.param}", exc.expected, exc.found) from None
 
 
 def _parse_column(index: int, raw: Any, seen: set[str]) -> Column:
@@ -322,14 +125,15 @@ def _parse_column(index: int, raw: Any, seen: set[str]) -> Column:
         raise _fail(
             where,
             "'treatment'",
-            "set for a sensitive column (gps_grid, age_bin, hour, city_state, band, redact, "
-            "date_shift or drop)",
+            "set for a sensitive column ("
+            + ", ".join(n for n, r in TREATMENTS.items() if "sensitive" in r.buckets)
+            + ")",
             None,
         )
     if treatment not in TREATMENTS:
         raise _fail(where, "'treatment'", "one of " + ", ".join(TREATMENTS), treatment)
-    if bucket not in TREATMENTS[treatment][0]:
-        allowed = [t for t, (buckets, _) in TREATMENTS.items() if bucket in buckets]
+    if bucket not in TREATMENTS[treatment].buckets:
+        allowed = [t for t, r in TREATMENTS.items() if bucket in r.buckets]
         raise _fail(where, "'treatment'", f"one of {', '.join(allowed)} for bucket {bucket}", treatment)
     optional = raw.get("optional", False)
     if not isinstance(optional, bool):
@@ -402,32 +206,18 @@ def parse_rubric(text: str, source: str = "<memory>") -> Rubric:
             f"type {ecol.validation.type}, required {ecol.validation.required}",
         )
     for c in columns:
-        if c.treatment == "hour" and c.validation.type != "timestamp":
+        record = TREATMENTS[c.treatment]
+        if record.required_type and c.validation.type != record.required_type:
             raise _fail(
                 f"column {c.name!r}",
                 "validate.type",
-                "timestamp for treatment hour",
+                f"{record.required_type} for treatment {c.treatment}",
                 c.validation.type,
             )
-        if c.treatment == "date_shift":
-            if c.params["entity"] not in names or c.params["entity"] == c.name:
-                raise _fail(
-                    f"column {c.name!r}",
-                    "params.entity",
-                    "another column listed under columns",
-                    c.params["entity"],
-                )
-            if c.validation.type != "timestamp":
-                raise _fail(
-                    f"column {c.name!r}",
-                    "validate.type",
-                    "timestamp for treatment date_shift",
-                    c.validation.type,
-                )
-        if c.treatment == "redact" and c.params["identifiers"] is not None:
-            for ident in c.params["identifiers"]:
-                if ident not in names:
-                    raise _fail(f"column {c.name!r}", "params.identifiers", "names of rubric columns", ident)
+        try:
+            record.references(c.params, c.name, names)
+        except ParamError as exc:
+            raise _fail(f"column {c.name!r}", f"params.{exc.param}", exc.expected, exc.found) from None
     return Rubric(
         version=str(version),
         dataset=str(doc.get("dataset") or "dataset"),
@@ -483,11 +273,12 @@ def _parse_privacy(raw: Any, columns: tuple[Column, ...]) -> Privacy | None:
     by_name = {c.name: c for c in columns}
     for name in qis:
         spec = _privacy_column("quasi_identifiers", name, by_name)
-        if spec.treatment not in QI_TREATMENTS:
+        if not TREATMENTS[spec.treatment].class_value:
             raise _fail(
                 "privacy",
                 f"quasi_identifiers entry {name!r}",
-                "a column treated with one of " + ", ".join(QI_TREATMENTS),
+                "a column treated with one of "
+                + ", ".join(n for n, r in TREATMENTS.items() if r.class_value),
                 spec.treatment,
             )
     if len(set(qis)) != len(qis):

@@ -6,43 +6,18 @@ import re
 from pathlib import Path
 
 from piimask.errors import Refused, UsageError
-from piimask.rubric.load import BUCKETS, Column, Rubric, load_rubric
+from piimask.rubric.load import load_rubric
+from piimask.rubric.model import BUCKETS, Column, Rubric
+from piimask.treatments import TREATMENTS
 
 __all__ = ["BEGIN", "END", "add_arguments", "column_table", "main", "privacy_section", "render"]
 
 BEGIN = "<!-- BEGIN GENERATED: column table (pii-mask docs --write rubric.md) -->"
 END = "<!-- END GENERATED -->"
 
-_TREATMENT_WORDS = {
-    "hmac": "HMAC-SHA256, key of the event's {rotation} window",
-    "token": "keyed token `{prefix}_` + 20 hex{shape}; raw value kept only in the vault",
-    "gps_grid": "snapped to a {step} degree grid",
-    "age_bin": "lower bound of a {width}-year bin",
-    "hour": "truncated to the hour, UTC",
-    "city_state": 'reduced to "City, ST" (street and ZIP removed)',
-    "band": "lower bound of a band of width {width}",
-    "redact": "redacted: {detectors} replaced by typed placeholders",
-    "date_shift": "shifted by a keyed per-`{entity}` offset within ±{max_days} days (intervals kept)",
-    "keep": "kept unchanged",
-    "drop": "removed from the output",
-}
-
 
 def _treatment_text(c: Column, rubric: Rubric) -> str:
-    p = dict(c.params)
-    shape = {"mac": ", rendered MAC-shaped", "email": ", rendered email-shaped"}.get(p.get("format"), "")
-    step = f"{10 ** -p['precision']:.{p['precision']}f}" if "precision" in p else ""
-    detectors = ", ".join(p.get("detectors") or ())
-    return _TREATMENT_WORDS[c.treatment].format(
-        rotation=rubric.rotation,
-        prefix=p.get("prefix"),
-        shape=shape,
-        step=step,
-        width=p.get("width"),
-        detectors=detectors,
-        entity=p.get("entity"),
-        max_days=p.get("max_days"),
-    )
+    return TREATMENTS[c.treatment].words(c.params, rubric.rotation)
 
 
 def _cell(text: str) -> str:
@@ -97,12 +72,6 @@ _ACTION_WORDS = {
     ),
     "report": "classes are measured and reported in the audit; no row is changed or dropped",
 }
-_COARSER_WORDS = {
-    "gps_grid": "`{name}` to a {step} degree grid",
-    "hour": "`{name}` to the day",
-    "age_bin": "`{name}` to {width}-year bins",
-    "band": "`{name}` to bands of width {width}",
-}
 
 
 def privacy_section(rubric: Rubric) -> str:
@@ -113,12 +82,12 @@ def privacy_section(rubric: Rubric) -> str:
     levels = []
     for name in p.quasi_identifiers:
         c = rubric.column(name)
-        words = _COARSER_WORDS.get(c.treatment)
+        words = TREATMENTS[c.treatment].coarser_words
         if words:
-            prec = max(c.params.get("precision", 1) - 1, 0)
-            step = f"{10**-prec:.{prec}f}" if prec else "1"
-            levels.append(words.format(name=name, step=step, width=2 * (c.params.get("width") or 0)))
-    unchanged = [f"`{n}`" for n in p.quasi_identifiers if rubric.column(n).treatment not in _COARSER_WORDS]
+            levels.append(words(name, c.params))
+    unchanged = [
+        f"`{n}`" for n in p.quasi_identifiers if TREATMENTS[rubric.column(n).treatment].coarser_words is None
+    ]
     if unchanged:
         levels.append(", ".join(unchanged) + " unchanged")
     lines = [

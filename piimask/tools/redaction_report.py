@@ -19,8 +19,8 @@ from collections.abc import Iterable, Sequence
 
 from pyspark.sql import functions as F
 
-from piimask.rubric.load import DEFAULT_SERIAL_PATTERN
 from piimask.treatments.freetext.detectors import DETECTOR_NAMES
+from piimask.treatments.redact import DEFAULT_SERIAL_PATTERN
 
 __all__ = ["TARGETS", "add_arguments", "main", "marker_spans", "score"]
 

@@ -13,12 +13,15 @@ from pyspark.sql import Column
 from pyspark.sql import functions as F
 from pyspark.sql.types import DataType, DateType, TimestampNTZType, TimestampType
 
+from piimask.errors import Refused
 from piimask.expr.hmac import hmac_sha256_hex
 from piimask.expr.values import ascii_substring, epoch_seconds
 from piimask.expr.windows import utc_date
+from piimask.treatments.base import ColumnSpec, DataBrewKeys, Param, ParamError, RowContext, Treatment
 
-__all__ = ["NULL_ENTITY", "offset_days", "shift"]
+__all__ = ["MAX_SHIFT_DAYS", "NULL_ENTITY", "TREATMENT", "offset_days", "shift"]
 
+MAX_SHIFT_DAYS = 3650
 NULL_ENTITY = "\u0000null"  # what a null entity is keyed as (no real value contains NUL)
 _DAY = 86400
 
@@ -63,3 +66,50 @@ def shift(col: Column, dtype: DataType, days: Column) -> Column:
     seconds = epoch_seconds(col, dtype) + days.cast("long") * _DAY
     date_only = text.rlike(r"^\d{4}-\d{2}-\d{2}$")
     return F.when(date_only, F.date_add(text.cast("date"), days).cast("string")).otherwise(_iso_utc(seconds))
+
+
+def _normalize(params: dict, column: str) -> dict:
+    import re
+
+    if params["entity"] is None or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", params["entity"]):
+        raise ParamError(
+            "entity", "the name of the rubric column whose value keys the offset", params["entity"]
+        )
+    if params["max_days"] is None or not 1 <= params["max_days"] <= MAX_SHIFT_DAYS:
+        raise ParamError("max_days", f"an integer from 1 to {MAX_SHIFT_DAYS}", params["max_days"])
+    return params
+
+
+def _references(params, column: str, names: set[str]) -> None:
+    if params["entity"] not in names or params["entity"] == column:
+        raise ParamError("entity", "another column listed under columns", params["entity"])
+
+
+def _expression(col: Column, spec: ColumnSpec, ctx: RowContext) -> Column:
+    p = spec.params
+    days = offset_days(ctx.raw(p["entity"]), p["entity"], p["max_days"], ctx.token_ipad, ctx.token_opad)
+    return shift(col, ctx.dtypes[spec.name], days)
+
+
+def _databrew(spec: ColumnSpec, keys: DataBrewKeys) -> list[dict]:
+    raise Refused(
+        f"column {spec.name!r} uses treatment date_shift, which has no DataBrew rendering (DataBrew "
+        "has no keyed per-entity date offset). Mask this dataset with the Glue job, or give the "
+        "column another sensitive treatment (hour, drop) before generating a recipe."
+    )
+
+
+TREATMENT = Treatment(
+    name="date_shift",
+    buckets=("sensitive",),
+    expression=_expression,
+    words=lambda p, rotation: (
+        f"shifted by a keyed per-`{p['entity']}` offset within ±{p['max_days']} days (intervals kept)"
+    ),
+    databrew=_databrew,
+    params=(Param("entity", str), Param("max_days", int)),
+    normalize=_normalize,
+    references=_references,
+    required_type="timestamp",
+    keyed=True,
+)

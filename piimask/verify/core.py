@@ -34,12 +34,12 @@ from piimask.frames.annotate import annotate
 from piimask.frames.keys import WINDOW, keys_frame
 from piimask.frames.read import CORRUPT_RECORD, output_format, read_input
 from piimask.frames.schema import groupable
-from piimask.rubric.load import Rubric, load_rubric
+from piimask.rubric import Rubric, load_rubric
 from piimask.storage.audit import AUDIT_DIR, latest_audit
 from piimask.storage.fs import Storage
 from piimask.storage.paths import is_local
-from piimask.treatments.core import MASKED_EMAIL_DOMAIN, TOKEN_HEX_CHARS, token
 from piimask.treatments.freetext.detectors import PATTERNS, any_detected, luhn_ok
+from piimask.treatments.token import MASKED_EMAIL_DOMAIN, TOKEN_HEX_CHARS, token
 
 __all__ = [
     "REASON_CODES",
