@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from piimask.rubric import RubricError, load_rubric, parse_rubric
+from piimask.rubric import RubricError, RubricFileError, load_rubric, parse_rubric
 from piimask.rubric.markdown import render
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,6 +124,6 @@ def test_unreadable_rubrics(tmp_path):
         parse_rubric("columns: [a, b\n")
     with pytest.raises(RubricError, match="unknown_top|one of version"):
         parse_rubric(BASE + "unknown_top: 1\n")
-    with pytest.raises(RubricError) as err:
+    with pytest.raises(RubricFileError) as err:
         load_rubric(tmp_path / "nope.yaml")
     assert err.value.exit_code == 2 and "does not exist" in str(err.value)

@@ -14,7 +14,7 @@ from pyspark.sql import functions as F
 
 from piimask.errors import Refused
 from piimask.rubric import Rubric
-from piimask.treatments.freetext.detectors import PATTERNS, pattern_of
+from piimask.treatments.freetext.detectors import BY_NAME, pattern_of
 
 __all__ = ["SAMPLE_ROWS", "check_reviewed", "personal_looking"]
 
@@ -28,9 +28,9 @@ def _kinds() -> dict[str, tuple[str, float]]:
     Names use the redaction's own name detector (the Faker-locale dictionary), not "capitalised
     words", which product names such as "Impact Driver" also are."""
     return {
-        "email addresses": (PATTERNS["email"][0], 0.0),
-        "MAC addresses": (PATTERNS["mac"][0], 0.0),
-        "phone numbers": (PATTERNS["phone"][0], 0.5),
+        "email addresses": (BY_NAME["email"].regex(), 0.0),
+        "MAC addresses": (BY_NAME["mac"].regex(), 0.0),
+        "phone numbers": (BY_NAME["phone"].regex(), 0.5),
         "person names": (pattern_of("person", ""), 0.5),
     }
 

@@ -47,7 +47,13 @@ def _collect() -> Mapping[str, Treatment]:
             if record.name in found:
                 raise RuntimeError(f"two treatment modules define {record.name!r}")
             found[record.name] = record
-    return MappingProxyType(found)
+    # listed by the first bucket each serves (direct first; drop, which serves all, last)
+    order = ("direct", "quasi", "sensitive", "behavioral")
+
+    def rank(r: Treatment) -> tuple:
+        return (len(r.buckets) > 1, order.index(r.buckets[0]), r.name)
+
+    return MappingProxyType({r.name: r for r in sorted(found.values(), key=rank)})
 
 
 TREATMENTS: Mapping[str, Treatment] = _collect()

@@ -7,7 +7,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import DataType
 
 from piimask.treatments.base import Invariant, Treatment
-from piimask.treatments.freetext.detectors import PATTERNS, luhn_ok
+from piimask.treatments.freetext.detectors import BY_NAME, luhn_ok
 
 __all__ = ["TREATMENT", "behavioral_pii", "looks_like_card"]
 
@@ -25,7 +25,7 @@ def behavioral_pii(col: Column, dtype: DataType) -> Column:
     text = col.cast("string")
     found = looks_like_card(text)
     for name in ("email", "phone", "mac"):
-        found = found | text.rlike(PATTERNS[name][0])
+        found = found | text.rlike(BY_NAME[name].regex())
     return F.coalesce(found, F.lit(False))
 
 

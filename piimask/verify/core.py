@@ -38,7 +38,7 @@ from piimask.rubric import Rubric, load_rubric
 from piimask.storage.audit import AUDIT_DIR, latest_audit
 from piimask.storage.fs import Storage
 from piimask.storage.paths import is_local
-from piimask.treatments.freetext.detectors import PATTERNS, any_detected, luhn_ok
+from piimask.treatments.freetext.detectors import BY_NAME, any_detected, luhn_ok
 from piimask.treatments.token import MASKED_EMAIL_DOMAIN, TOKEN_HEX_CHARS, token
 
 __all__ = [
@@ -172,7 +172,7 @@ def _behavioral_pii(col: Column, dtype: DataType) -> Column:
     text = col.cast("string")
     found = looks_like_card(text)
     for name in ("email", "phone", "mac"):
-        found = found | text.rlike(PATTERNS[name][0])
+        found = found | text.rlike(BY_NAME[name].regex())
     return F.coalesce(found, F.lit(False))
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
@@ -18,10 +19,11 @@ from pyspark.sql import functions as F
 from piimask.treatments.freetext.names import AMBIGUOUS_FIRST_NAMES, load_dictionary, trie_regex
 
 __all__ = [
+    "BY_NAME",
     "CARD_CANDIDATE",
+    "DETECTORS",
     "DETECTOR_NAMES",
-    "PREFILTERS",
-    "PATTERNS",
+    "Detector",
     "PLACEHOLDERS",
     "any_detected",
     "apply_detector",
@@ -120,93 +122,112 @@ _PERSONAL_URL = (
     rf"|(?<![{_W}])(?:/home/|/Users/|[A-Za-z]:\\Users\\)[^\s/\\,;:]+{_URL_END}"
 )
 
-# detector -> (Java regex, placeholder), in application order (cards before SSNs before phones,
-# addresses before names since street names hold names). "card" is a candidate regex confirmed
-# by the Luhn check; "serial" comes from the rubric; "identifiers" are the row's own values.
-PATTERNS: dict[str, tuple[str | None, str]] = {
-    "email": (
-        rf"(?<![{_W}._%+-])[{_W}._%+-]+@[{_W}-]+(?:\.[{_W}-]+)*\.\p{{L}}{{2,}}",
+
+@dataclass(frozen=True)
+class Detector:
+    """One free-text detector: the placeholder its finds become, its Java regex (a callable builds
+    a large one on first use; None means the rubric gives it), a cheap prefilter (a necessary
+    condition: a regex every text it can match also matches, without look-arounds or Unicode
+    classes, so the expensive pattern runs only on texts that pass) and a confirmation applied
+    to each candidate's digits (the card's Luhn check)."""
+
+    name: str
+    placeholder: str
+    pattern: str | Callable[[], str] | None
+    prefilter: str | None = None
+    confirm: Callable[[Column], Column] | None = None
+
+    def regex(self, serial_pattern: str = "") -> str:
+        """The Java regex (the card's is the candidate before the confirmation)."""
+        if self.pattern is None:
+            return serial_pattern
+        return self.pattern() if callable(self.pattern) else self.pattern
+
+
+def luhn_ok(digits: Column) -> Column:
+    """True for a 13-19 digit string passing the Luhn check (Spark's own luhn_check, no UDF).
+
+    ``digits`` holds ASCII digits only (the callers strip non-digits). luhn_check replaced a sum
+    over higher-order functions, which Spark interprets (no code generation)."""
+    n = F.length(digits)
+    return (n >= 13) & (n <= 19) & F.call_function("luhn_check", digits)
+
+
+# In application order: cards before SSNs before phones, addresses before names (street names
+# hold names). "serial" comes from the rubric; "identifiers" (the row's own values, placeholder
+# [ID]) is not a pattern and is handled by freetext.redaction.
+DETECTORS: tuple[Detector, ...] = (
+    Detector(
+        "email",
         "[EMAIL]",
+        rf"(?<![{_W}._%+-])[{_W}._%+-]+@[{_W}-]+(?:\.[{_W}-]+)*\.\p{{L}}{{2,}}",
+        prefilter="@",
     ),
-    "url": (_PERSONAL_URL, "[URL]"),
-    "mac": (
+    Detector("url", "[URL]", _PERSONAL_URL, prefilter=r"(?i)://|www\.|/home/|/users/|\\users\\"),
+    Detector(
+        "mac",
+        "[MAC]",
         r"(?i)(?<![0-9a-f:-])[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}(?![0-9a-f:-])"
         r"|(?i)(?<![0-9a-f.])[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}(?![0-9a-f.])",
-        "[MAC]",
+        # a separator first, so most positions fail at their first character (hex letters are
+        # common in text)
+        prefilter=r"[:-][0-9a-fA-F]{2}[:-]|\.[0-9a-fA-F]{4}\.",
     ),
-    "ip": (
+    Detector(
+        "ip",
+        "[IP]",
         r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
         r"(?!\.?\d)"
         r"|(?i)(?<![0-9a-f:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}"
         r"|(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,5})?"
         r"|::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,6}))(?![0-9a-f:])",
-        "[IP]",
+        # IPv4 holds ".1." (a dot, 1-3 digits, a dot), IPv6 ":1:" or "::": one separator first,
+        # so most positions fail at once
+        prefilter=r"[.:][0-9a-fA-F]{0,4}[.:]",
     ),
-    "card": (CARD_CANDIDATE, "[CARD]"),
-    "ssn": (
+    Detector("card", "[CARD]", CARD_CANDIDATE, prefilter=r"\d(?:[ -]?\d){12}", confirm=luhn_ok),
+    Detector(
+        "ssn",
+        "[SSN]",
         r"(?<![\w-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])"
         r"|(?i)(?<=\b(?:ssn|social security(?: number| no\.?)?)(?:[:#]|\s)\s{0,2})"
         r"(?!000|666|9\d\d)\d{3}(?!00)\d{2}(?!0000)\d{4}(?!\w)",
-        "[SSN]",
+        prefilter=r"\d{3}[- ]\d{2}[- ]\d{4}|(?i)ssn|social security",
     ),
-    "coordinates": (
-        r"(?<![\d.])[+-]?\d{1,3}\.\d{3,}\s*,\s*[+-]?\d{1,3}\.\d{3,}(?![\d.])",
+    Detector(
+        "coordinates",
         "[COORDINATES]",
+        r"(?<![\d.])[+-]?\d{1,3}\.\d{3,}\s*,\s*[+-]?\d{1,3}\.\d{3,}(?![\d.])",
+        prefilter=r"\d\.\d{3}",
     ),
-    "serial": (None, "[SERIAL]"),  # pattern comes from the rubric (serial_pattern)
-    "phone": (
+    Detector("serial", "[SERIAL]", None),  # the pattern comes from the rubric (serial_pattern)
+    Detector(
+        "phone",
+        "[PHONE]",
         r"(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\d{3})[\s.-]?\d{3}[\s.-]?\d{4}(?!\w)"
         r"|(?<![\w+])\+[1-9]\d{7,14}(?!\w)"
         r"|(?<![\w+])\+\d{1,3}(?:[\s.-]\d{1,4}){2,5}(?!\w)",
-        "[PHONE]",
+        # NANP ends in 3 digits, maybe a separator, 4 digits; E.164 starts with + and a digit
+        prefilter=r"\d{3}[\s.-]?\d{4}|\+\d",
     ),
-    "address": (None, "[ADDRESS]"),  # built from names.json on first use
-    "person": (None, "[PERSON]"),  # built from names.json on first use
-}
-PLACEHOLDERS = {name: placeholder for name, (_, placeholder) in PATTERNS.items()}
-
-# detector -> a cheap regex that every text the detector can match also matches (a necessary
-# condition, without look-arounds or Unicode classes). The expensive pattern runs only on texts
-# that pass it; most notes hold no email, IP, card... so most detectors cost one quick scan.
-PREFILTERS: dict[str, str] = {
-    "email": "@",
-    "url": r"(?i)://|www\.|/home/|/users/|\\users\\",
-    # a separator first, so most positions fail at their first character (a hex first was
-    # 2.5x slower: hex letters are common in text)
-    "mac": r"[:-][0-9a-fA-F]{2}[:-]|\.[0-9a-fA-F]{4}\.",
-    # IPv4 holds ".1." (a dot, 1-3 digits, a dot), IPv6 ":1:" or "::": one separator first,
-    # so most positions fail at once (with a digit or hex digit first it took 2.0-2.5 s per 1M
-    # cached notes against 0.6 s, for the same 13.6% of generated notes passing)
-    "ip": r"[.:][0-9a-fA-F]{0,4}[.:]",
-    "card": r"\d(?:[ -]?\d){12}",
-    "ssn": r"\d{3}[- ]\d{2}[- ]\d{4}|(?i)ssn|social security",
-    "coordinates": r"\d\.\d{3}",
-    # NANP ends in 3 digits, maybe a separator, 4 digits; E.164 starts with + and a digit
-    # (was \d{3}|\+\d: 73% of generated notes passed it, 47% pass this, 23% hold a phone;
-    # the phone step on 200k notes 1.06 s -> 0.79 s)
-    "phone": r"\d{3}[\s.-]?\d{4}|\+\d",
-    "address": r"\d[A-Za-z]?\s|(?i)box",
-}
+    Detector("address", "[ADDRESS]", _address_pattern, prefilter=r"\d[A-Za-z]?\s|(?i)box"),
+    Detector("person", "[PERSON]", _person_pattern),  # built from names.json on first use
+)
+BY_NAME: Mapping[str, Detector] = {d.name: d for d in DETECTORS}
+IDENTIFIERS_PLACEHOLDER = "[ID]"
+PLACEHOLDERS = {**{d.name: d.placeholder for d in DETECTORS}, "identifiers": IDENTIFIERS_PLACEHOLDER}
+DETECTOR_NAMES = (*BY_NAME, "identifiers")
 
 
 def prefilter(text: Column, name: str) -> Column | None:
     """True when ``text`` may hold what detector ``name`` finds (None: no cheap test exists)."""
-    pre = PREFILTERS.get(name)
-    return None if pre is None else text.rlike(pre)
-
-
-PLACEHOLDERS["identifiers"] = "[ID]"
-DETECTOR_NAMES = (*PATTERNS, "identifiers")
-_BUILT = {"address": _address_pattern, "person": _person_pattern}
+    d = BY_NAME.get(name)
+    return None if d is None or d.prefilter is None else text.rlike(d.prefilter)
 
 
 def pattern_of(name: str, serial_pattern: str) -> str:
     """The Java regex of one detector (the card's is the candidate before the Luhn check)."""
-    if name == "serial":
-        return serial_pattern
-    if name in _BUILT:
-        return _BUILT[name]()
-    return PATTERNS[name][0]
+    return BY_NAME[name].regex(serial_pattern)
 
 
 def redact_patterns(
@@ -215,40 +236,31 @@ def redact_patterns(
     placeholders: Mapping[str, str] | None = None,
 ) -> list[tuple[str, str, str]]:
     """(detector, Java regex, placeholder) in application order for the chosen detectors."""
-    chosen = []
-    for name in PATTERNS:
-        if name in detectors:
-            placeholder = (placeholders or {}).get(name, PLACEHOLDERS[name])
-            chosen.append((name, pattern_of(name, serial_pattern), placeholder))
-    return chosen
+    return [
+        (d.name, d.regex(serial_pattern), (placeholders or {}).get(d.name, d.placeholder))
+        for d in DETECTORS
+        if d.name in detectors
+    ]
 
 
-def luhn_ok(digits: Column) -> Column:
-    """True for a 13-19 digit string passing the Luhn check (Spark's own luhn_check, no UDF).
-
-    ``digits`` holds ASCII digits only (the callers strip \\D). luhn_check replaced a sum
-    over higher-order functions, which Spark interprets (no code generation): the card step
-    on 200k notes 0.85 s -> 0.41 s alone, 0.90 s -> 0.65 s of the redaction chain."""
-    n = F.length(digits)
-    return (n >= 13) & (n <= 19) & F.call_function("luhn_check", digits)
-
-
-def _cards(text: Column) -> Column:
-    """The card-number candidates in ``text`` that pass the Luhn check."""
-    candidates = F.regexp_extract_all(text, F.lit(CARD_CANDIDATE), F.lit(0))
-    return F.filter(candidates, lambda c: luhn_ok(F.regexp_replace(c, r"\D", "")))
+def _confirmed(text: Column, d: Detector) -> Column:
+    """The candidates of ``d`` in ``text`` that pass its confirmation (on their digits)."""
+    candidates = F.regexp_extract_all(text, F.lit(d.regex()), F.lit(0))
+    return F.filter(candidates, lambda c: d.confirm(F.regexp_replace(c, r"\D", "")))
 
 
 def apply_detector(text: Column, name: str, pattern: str, placeholder: str) -> Column:
     """``text`` with what one detector finds replaced by ``placeholder``."""
-    if name == "card":  # replace each Luhn-valid candidate literally
-        return F.aggregate(_cards(text), text, lambda acc, c: F.replace(acc, c, F.lit(placeholder)))
+    d = BY_NAME[name]
+    if d.confirm is not None:  # replace each confirmed candidate literally
+        return F.aggregate(_confirmed(text, d), text, lambda acc, c: F.replace(acc, c, F.lit(placeholder)))
     return F.regexp_replace(text, pattern, placeholder)
 
 
 def detected(text: Column, name: str, pattern: str) -> Column:
     """True when one detector finds something in ``text``."""
-    found = F.size(_cards(text)) > 0 if name == "card" else text.rlike(pattern)
+    d = BY_NAME[name]
+    found = F.size(_confirmed(text, d)) > 0 if d.confirm is not None else text.rlike(pattern)
     pre = prefilter(text, name)
     return found if pre is None else F.when(pre, found).otherwise(F.lit(False))
 
