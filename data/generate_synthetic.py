@@ -1,4 +1,4 @@
-"""Synthetic tool telemetry: the same flags as ``pii-mask generate`` (see piimask/generate.py).
+"""Synthetic tool telemetry: the same flags as ``pii-mask generate`` (see piimask/tools/generate).
 
 Regenerate the committed sample (byte-identical for the same Faker version):
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from piimask import generate  # noqa: E402
+from piimask.tools import generate  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

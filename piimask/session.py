@@ -7,7 +7,7 @@ import sys
 
 from pyspark.sql import SparkSession
 
-__all__ = ["JIT_FLAG", "JVM_OPTIONS", "get_spark"]
+__all__ = ["JIT_FLAG", "JVM_OPTIONS", "get_spark", "huge_method_session"]
 
 JIT_FLAG = "-XX:-DontCompileHugeMethods"  # generated methods above 8000 bytes still compile
 JVM_OPTIONS = f"{JIT_FLAG} -XX:GCTimeRatio=4"  # for a JVM this module starts
@@ -55,3 +55,18 @@ def get_spark(
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("WARN")
     return session
+
+
+def huge_method_session(app: str) -> SparkSession:
+    """``get_spark(app)`` for code whose rows fuse into one generated method larger than HotSpot's
+    8000-byte JIT limit (the generator's 21 expressions, the redaction report), which would then
+    run interpreted, far slower. When we launch the JVM we lift that limit; in a
+    session someone else started, we let Spark fall back from whole-stage codegen for such
+    methods (spark.sql.codegen.hugeMethodLimit)."""
+    launching = SparkSession.getActiveSession() is None and "PYSPARK_GATEWAY_PORT" not in os.environ
+    if launching:
+        os.environ.setdefault("PYSPARK_SUBMIT_ARGS", f"--driver-java-options {JIT_FLAG} pyspark-shell")
+    spark = get_spark(app)
+    if not (launching and JIT_FLAG in os.environ["PYSPARK_SUBMIT_ARGS"]):
+        spark.conf.set("spark.sql.codegen.hugeMethodLimit", "8000")
+    return spark

@@ -231,9 +231,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from piimask.tools.generate import _session
+    from piimask.session import huge_method_session
 
-    spark = _session()
+    spark = huge_method_session("piimask-generate")
     sets = ("dev", "heldout") if args.templates == "both" else (args.templates,)
     detectors = tuple(DETECTOR_NAMES)
     results = []

@@ -150,12 +150,11 @@ def _verify_section(result: dict | None, source: str) -> str:
     return "".join(body)
 
 
-def render(audit: dict, verify_result: dict | None, verify_source: str) -> str:
-    """The page, from an audit record and a verify report dict; counts and column names only."""
+def _summary(audit: dict) -> str:
+    """The run's rows: identifiers, times, outcome, rubric and counts."""
     counts = audit.get("counts") or {}
-    p = audit.get("privacy")
     rubric = audit.get("rubric") or {}
-    summary = _rows(
+    return _rows(
         [
             ("run id", "run_id", audit.get("run_id", "")),
             ("started / ended (UTC)", "time", f"{audit.get('started_at', '')} / {audit.get('ended_at', '')}"),
@@ -168,68 +167,91 @@ def render(audit: dict, verify_result: dict | None, verify_source: str) -> str:
             ("rows suppressed", "rows_suppressed", counts.get("rows_suppressed", "")),
         ]
     )
-    if p:
-        b, a = p["before"], p["after"]
-        privacy = "".join(
-            [
-                "<h2>k-anonymity</h2><table>",
-                _rows(
-                    [
-                        ("k required", "k", p["k"]),
-                        ("action", "action", p["action"]),
-                        ("quasi-identifiers", "quasi_identifiers", ", ".join(p["quasi_identifiers"])),
-                        (
-                            "absent from the input",
-                            "absent_quasi_identifiers",
-                            ", ".join(p.get("absent_quasi_identifiers") or []) or "-",
-                        ),
-                        ("k achieved (smallest class)", "k_achieved", a["smallest_class"]),
-                        ("classes", "classes", p["classes"]),
-                        ("rows generalized", "rows_generalized", p["rows_generalized"]),
-                        ("rows suppressed", "privacy_rows_suppressed", p["rows_suppressed"]),
-                    ]
-                    + (
-                        [("l required / achieved", "l", f"{p['l']} / {p.get('l_achieved')}")]
-                        if p.get("l")
-                        else []
-                    )
-                ),
-                "</table><h2>Class sizes</h2>",
-                bar_chart(b["class_size_histogram"], a["class_size_histogram"], p["k"]),
-                "<table><tr><th></th><th>before</th><th>after</th></tr>",
-                f'<tr><th>rows</th><td data-metric="before_rows">{b["rows"]}</td>'
-                f'<td data-metric="after_rows">{a["rows"]}</td></tr>',
-                f'<tr><th>classes</th><td data-metric="before_classes">{b["classes"]}</td>'
-                f'<td data-metric="after_classes">{a["classes"]}</td></tr>',
-                f"<tr><th>rows in classes smaller than k</th>"
-                f'<td data-metric="before_small_rows">{b["rows_in_small_classes"]}</td>'
-                f'<td data-metric="after_small_rows">{a["rows_in_small_classes"]}</td></tr>',
-                f"<tr><th>share of rows in classes smaller than k</th>"
-                f'<td data-metric="before_small_share">{_pct(b["rows_in_small_classes"], b["rows"])}</td>'
-                f'<td data-metric="after_small_share">{_pct(a["rows_in_small_classes"], a["rows"])}'
-                "</td></tr>",
-                f"<tr><th>rows unique on the quasi-identifiers</th>"
-                f'<td data-metric="before_unique_rows">{b["rows_in_unique_classes"]}</td>'
-                f'<td data-metric="after_unique_rows">{a["rows_in_unique_classes"]}</td></tr>',
-                f"<tr><th>prosecutor risk, max (1 / smallest class)</th>"
-                f'<td data-metric="before_risk_max">{b["prosecutor_risk_max"]:.4f}</td>'
-                f'<td data-metric="after_risk_max">{a["prosecutor_risk_max"]:.4f}</td></tr>',
-                f"<tr><th>prosecutor risk, mean (classes / rows)</th>"
-                f'<td data-metric="before_risk_mean">{b["prosecutor_risk_mean"]:.4f}</td>'
-                f'<td data-metric="after_risk_mean">{a["prosecutor_risk_mean"]:.4f}</td></tr>',
-                "</table>",
-                "<table><tr><th>class size</th><th>classes before</th><th>rows before</th>"
-                "<th>classes after</th><th>rows after</th></tr>",
-                *[
-                    f"<tr><td>{_e(x['sizes'])}</td><td>{x['classes']}</td><td>{x.get('rows', '')}</td>"
-                    f"<td>{y['classes']}</td><td>{y.get('rows', '')}</td></tr>"
-                    for x, y in zip(b["class_size_histogram"], a["class_size_histogram"], strict=True)
-                ],
-                "</table>",
-            ]
-        )
-    else:
-        privacy = "<h2>k-anonymity</h2><p>The rubric of this run has no privacy section: not measured.</p>"
+
+
+def _privacy_rows(p: dict) -> str:
+    """The k-anonymity settings and outcome, one row each (l-diversity when the run asked for it)."""
+    a = p["after"]
+    return _rows(
+        [
+            ("k required", "k", p["k"]),
+            ("action", "action", p["action"]),
+            ("quasi-identifiers", "quasi_identifiers", ", ".join(p["quasi_identifiers"])),
+            (
+                "absent from the input",
+                "absent_quasi_identifiers",
+                ", ".join(p.get("absent_quasi_identifiers") or []) or "-",
+            ),
+            ("k achieved (smallest class)", "k_achieved", a["smallest_class"]),
+            ("classes", "classes", p["classes"]),
+            ("rows generalized", "rows_generalized", p["rows_generalized"]),
+            ("rows suppressed", "privacy_rows_suppressed", p["rows_suppressed"]),
+        ]
+        + ([("l required / achieved", "l", f"{p['l']} / {p.get('l_achieved')}")] if p.get("l") else [])
+    )
+
+
+def _risk_table(b: dict, a: dict) -> list[str]:
+    """Before and after enforcement: rows, classes, rows in small or unique classes, prosecutor risk."""
+    return [
+        "<table><tr><th></th><th>before</th><th>after</th></tr>",
+        f'<tr><th>rows</th><td data-metric="before_rows">{b["rows"]}</td>'
+        f'<td data-metric="after_rows">{a["rows"]}</td></tr>',
+        f'<tr><th>classes</th><td data-metric="before_classes">{b["classes"]}</td>'
+        f'<td data-metric="after_classes">{a["classes"]}</td></tr>',
+        f"<tr><th>rows in classes smaller than k</th>"
+        f'<td data-metric="before_small_rows">{b["rows_in_small_classes"]}</td>'
+        f'<td data-metric="after_small_rows">{a["rows_in_small_classes"]}</td></tr>',
+        f"<tr><th>share of rows in classes smaller than k</th>"
+        f'<td data-metric="before_small_share">{_pct(b["rows_in_small_classes"], b["rows"])}</td>'
+        f'<td data-metric="after_small_share">{_pct(a["rows_in_small_classes"], a["rows"])}'
+        "</td></tr>",
+        f"<tr><th>rows unique on the quasi-identifiers</th>"
+        f'<td data-metric="before_unique_rows">{b["rows_in_unique_classes"]}</td>'
+        f'<td data-metric="after_unique_rows">{a["rows_in_unique_classes"]}</td></tr>',
+        f"<tr><th>prosecutor risk, max (1 / smallest class)</th>"
+        f'<td data-metric="before_risk_max">{b["prosecutor_risk_max"]:.4f}</td>'
+        f'<td data-metric="after_risk_max">{a["prosecutor_risk_max"]:.4f}</td></tr>',
+        f"<tr><th>prosecutor risk, mean (classes / rows)</th>"
+        f'<td data-metric="before_risk_mean">{b["prosecutor_risk_mean"]:.4f}</td>'
+        f'<td data-metric="after_risk_mean">{a["prosecutor_risk_mean"]:.4f}</td></tr>',
+        "</table>",
+    ]
+
+
+def _histogram_table(before: list[dict], after: list[dict]) -> list[str]:
+    """Classes and rows per class-size bucket, before and after enforcement."""
+    return [
+        "<table><tr><th>class size</th><th>classes before</th><th>rows before</th>"
+        "<th>classes after</th><th>rows after</th></tr>",
+        *[
+            f"<tr><td>{_e(x['sizes'])}</td><td>{x['classes']}</td><td>{x.get('rows', '')}</td>"
+            f"<td>{y['classes']}</td><td>{y.get('rows', '')}</td></tr>"
+            for x, y in zip(before, after, strict=True)
+        ],
+        "</table>",
+    ]
+
+
+def _privacy_section(p: dict | None) -> str:
+    """The k-anonymity section: settings, the class-size chart, risk and the histogram's table."""
+    if not p:
+        return "<h2>k-anonymity</h2><p>The rubric of this run has no privacy section: not measured.</p>"
+    b, a = p["before"], p["after"]
+    return "".join(
+        [
+            "<h2>k-anonymity</h2><table>",
+            _privacy_rows(p),
+            "</table><h2>Class sizes</h2>",
+            bar_chart(b["class_size_histogram"], a["class_size_histogram"], p["k"]),
+            *_risk_table(b, a),
+            *_histogram_table(b["class_size_histogram"], a["class_size_histogram"]),
+        ]
+    )
+
+
+def render(audit: dict, verify_result: dict | None, verify_source: str) -> str:
+    """The page, from an audit record and a verify report dict; counts and column names only."""
     title = f"Re-identification risk: run {audit.get('run_id', '')}"
     return (
         "<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"
@@ -241,8 +263,9 @@ def render(audit: dict, verify_result: dict | None, verify_source: str) -> str:
         "</style></head><body>"
         f"<h1>{_e(title)}</h1>"
         "<p>Counts and column names only: this page holds no data value.</p>"
-        f"<h2>Run</h2><table>{summary}</table>"
-        f"{privacy}<h2>verify.py</h2>{_verify_section(verify_result, verify_source)}"
+        f"<h2>Run</h2><table>{_summary(audit)}</table>"
+        f"{_privacy_section(audit.get('privacy'))}"
+        f"<h2>verify.py</h2>{_verify_section(verify_result, verify_source)}"
         "</body></html>\n"
     )
 
