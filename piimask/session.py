@@ -22,9 +22,8 @@ def get_spark(
     """The active session if there is one (Glue, spark-submit, tests), else a local one.
 
     ``driver_memory`` is the local JVM's heap (``PIIMASK_DRIVER_MEMORY`` overrides it). The job
-    streams its rows, so its heap need does not grow with the input: with 4g the JVM kept more of
-    it (measured peak resident memory: 1,298 MiB at 250k rows, 2,010 MiB at 1M; with 2g,
-    1,506 and 1,650 MiB in the same time). verify.py asks for 4g: it broadcasts and keeps
+    streams its rows, so its heap need does not grow with the input, and a larger heap only
+    made the JVM keep more resident memory. verify.py asks for 4g: it broadcasts and keeps
     tables of distinct raw values, which grow with the input."""
     active = SparkSession.getActiveSession()
     if active is not None:
@@ -37,17 +36,15 @@ def get_spark(
         builder = builder.config("spark.ui.enabled", "false")
         builder = builder.config("spark.driver.host", os.environ.get("SPARK_LOCAL_IP", "127.0.0.1"))
         # The masking projection compiles to methods above HotSpot's 8000-byte limit; without this
-        # flag the JVM interprets them forever (measured: several times slower). We start the JVM
+        # flag the JVM interprets them forever, several times slower. We start the JVM
         # here, so the flag can still be set; Glue and spark-submit configure their own JVMs.
         # -XX:GCTimeRatio=4: G1 may spend up to a fifth of its time collecting before it grows
         # the heap (its default, 12, is a thirteenth). The job's live heap does not grow with
         # the input, but its allocation rate kept G1 near that threshold, so the committed heap,
-        # and with it peak RSS, grew with the length of the run (1M -> 4M rows: 1.07x to 1.33x
-        # in runs with the default; 1.13x, 0.96x, 1.08x, 1.04x, 0.96x, 1.04x and 1.07x in seven
-        # runs with 4, and no slower).
+        # and with it peak RSS, grew with the length of the run (see benchmarks/HISTORY.md).
         builder = builder.config("spark.driver.extraJavaOptions", JVM_OPTIONS)
         # local mode runs the executors inside the driver JVM: Spark's 1g default is too small for
-        # verify.py at a million rows (measured: out of heap). Glue sizes its own workers.
+        # verify.py at a million rows (it ran out of heap). Glue sizes its own workers.
         memory = os.environ.get("PIIMASK_DRIVER_MEMORY", driver_memory)
         builder = builder.config("spark.driver.memory", memory)
     builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions or 8))

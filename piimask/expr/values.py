@@ -47,9 +47,8 @@ _FAST = r"^\d{4}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+
 def ascii_substring(text: Column, pos: int, length: int) -> Column:
     """``substring(text, pos, length)`` for text known to be ASCII (a digest, a matched ISO time),
     sliced as bytes. Spark's string substring counts the characters of the whole string on every
-    call (to resolve negative positions) and walks to the start again: the timestamp fast path's
-    eleven slices were a tenth of the masking projection's samples in a flight recording, and
-    parsing 2M times took 2.12 s that way against 0.49 s as bytes (same results)."""
+    call (to resolve negative positions) and walks to the start again, which made the timestamp
+    fast path's eleven slices a visible share of the masking projection (same results)."""
     return F.substring(text.cast("binary"), pos, length).cast("string")
 
 

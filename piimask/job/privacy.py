@@ -14,9 +14,9 @@ its row count (``class_counts``; the job gets it from its value pass), never by 
 The class table gets, per fine class, whether it is retried or dropped and the size of its final
 class (windows over the table, by coarse value and by final value), and the audit's numbers are
 aggregates over it weighted by class size. The rows then meet the table in one broadcast join:
-they are neither shuffled nor sorted (measured on 400k rows: the former row-level windows cost
-4.3 s). Two observations on the written rows check that every row found its class and that the
-rows released are the rows the table counted. A row's final value always coarsens to its coarse
+they are neither shuffled nor sorted (row-level windows, tried first, cost a sort of every row).
+Two observations on the written rows check that every row found its class and that the rows
+released are the rows the table counted. A row's final value always coarsens to its coarse
 value, so grouping by (coarse, final) is grouping by final value: the sizes measured are exactly
 those verify.py measures by value.
 """

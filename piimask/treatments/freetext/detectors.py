@@ -71,7 +71,7 @@ def _person_pattern() -> str:
         rf"(?iu:{_BEFORE_NAME}(?:"
         # (the end-of-name test right after the first name is implied by both branches; written
         # here, it drops a first name that is only the start of a word, Tor in Torque, before
-        # the look-behinds run: the person step 4.2 s -> 4.0 s on 200k notes, same output)
+        # the look-behinds run; same output)
         rf"{first}{_AFTER_NAME}(?:"
         # a known full name (first + last), any case, maybe a middle name between
         rf"\s+(?:(?-i:{_CAP_WORD})\s+)?{particles}{double_barrelled}"
@@ -79,7 +79,7 @@ def _person_pattern() -> str:
         rf"|{capitalised}{plain}(?:\s+(?-i:{_CAP_WORD}))?"
         rf")"
         # family name first, as written in Japanese (the look-ahead spares Latin words the
-        # walk through the CJK trie's first branch: measured a tenth of this pattern's time)
+        # walk through the CJK trie's first branch)
         rf"|(?=\p{{Lo}}){cjk_last}\s?{cjk_first}"
         # honorific + capitalised word(s)
         rf"|(?-i:(?:{_HONORIFICS})\.?\s+{_CAP_WORD}(?:\s+{_CAP_WORD})?)"

@@ -18,7 +18,7 @@ from pathlib import Path
 __all__ = ["AMBIGUOUS_FIRST_NAMES", "NAMES_FILE", "build_dictionary", "load_dictionary", "trie_regex"]
 
 NAMES_FILE = Path(__file__).with_name("names.json")
-LOCALES = ("en_US", "de_DE", "fr_FR", "es_ES", "ja_JP")  # as piimask.generate.LOCALES
+LOCALES = ("en_US", "de_DE", "fr_FR", "es_ES", "ja_JP")  # as piimask.tools.generate.pools.LOCALES
 FIRST_ATTRS = ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary")
 # first names that are also ordinary words in English notes: a name only next to a last name
 AMBIGUOUS_FIRST_NAMES = frozenset(
@@ -90,17 +90,15 @@ def trie_regex(words, trie_depth: int = TRIE_DEPTH) -> str:
 
     Java tries the alternatives of a level one after another, so a level with more than
     TRIE_FAN branches is split into TRIE_FAN groups, each entered only when a look-ahead class of
-    its first characters matches (measured: the first-name trie alone 3.8 s -> 3.0 s on 200k
-    generated notes).
+    its first characters matches.
 
     Why the flat tails: every group costs each row twice in Spark. Java's Matcher allocates and
     clears one int per group of the pattern for every text (Spark makes a matcher per row and
     sets its region, which clears them again), and Spark's regexp_replace compares the whole
-    pattern literal with the previous row's before each row. With full tries the person pattern
-    had 4,396 groups (58.9 KB); with flat tails after two characters and the last-name trie
-    written once, 669 (40.2 KB). The remainders are listed longest first, so a word is preferred
-    to any word that is a prefix of it, as the trie's greedy optional endings did: the same
-    matches (the person step on 200k cached generated notes: 5.2 s -> 4.2 s).
+    pattern literal with the previous row's before each row; flat tails after two characters
+    (and the last-name trie written once) cut the groups and the pattern's length severalfold.
+    The remainders are listed longest first, so a word is preferred to any word that is a
+    prefix of it, as the trie's greedy optional endings did: the same matches.
     """
     trie: dict = {}
     for word in sorted({w.lower() for w in words if w}):

@@ -264,12 +264,10 @@ def redact_frame(
 def codegen_split(df: DataFrame) -> DataFrame:
     """``df`` unchanged, but planned as two whole-stage-codegen stages (below and above here).
 
-    The guarded chain plus the other columns' treatments made one generated ``processNext`` of
-    about 24 KB that HotSpot's C2 did not optimise: a flight recording showed a third of the time
-    inside that method, and the job masked 400k rows in 34 s against 16 s (the notes alone) plus
-    7 s (everything else). A generator without code generation (json_tuple of a null literal,
-    which yields exactly one row of nulls per input row; its column is dropped at once) ends the
-    stage: measured 26 s for the same work.
+    The guarded chain plus the other columns' treatments made one generated ``processNext`` too
+    large for HotSpot's C2 to optimise (a flight recording showed much of the time inside that
+    method). A generator without code generation (json_tuple of a null literal, which yields
+    exactly one row of nulls per input row; its column is dropped at once) ends the stage.
     """
     name = "__codegen_split"
     return df.select("*", F.json_tuple(F.lit(None).cast("string"), name).alias(name)).drop(name)
