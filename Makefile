@@ -10,7 +10,7 @@ export PYSPARK_PYTHON := $(CURDIR)/$(BIN)/python
 export PYSPARK_DRIVER_PYTHON := $(CURDIR)/$(BIN)/python
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test bench lint docs recipe clean
+.PHONY: demo test test-fast jars bench lint docs recipe clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# JVM jars, cached outside git (~/.cache/piimask/jars): the piimask-spark library built from jvm/
+# (only when its sources changed) and the S3A connector and Iceberg runtime from Maven Central.
+jars:
+	jvm/build.sh >/dev/null
+	tools/fetch_jars.sh >/dev/null
+
+demo: $(STAMP) jars
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/pii-mask keys init --keyring file:$(DEMO)/keyring.json --rubric rubric.yaml
 	$(BIN)/pii-mask run --rubric rubric.yaml --input data/sample_tool_telemetry.csv \
@@ -28,14 +34,19 @@ demo: $(STAMP)
 	    --raw data/sample_tool_telemetry.csv --quarantine $(DEMO)/raw/quarantine \
 	    --keyring file:$(DEMO)/keyring.json --json $(DEMO)/verify-report.json
 
-test: $(STAMP)
+test: $(STAMP) jars
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+# unit and Spark tests: no end-to-end runs, no moto servers
+test-fast: $(STAMP) jars
+	$(BIN)/python -m pytest -q -m "unit or spark"
+
+bench: $(STAMP) jars
 	$(BIN)/python -m benchmarks.run
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 docs: $(STAMP)
 	$(BIN)/pii-mask docs --rubric rubric.yaml --write rubric.md

@@ -1,16 +1,48 @@
-"""The SparkSession the job, verify.py and the tools share (reused if one is running)."""
+"""The SparkSession the job, verify.py and the tools share (reused if one is running).
+
+A session this module launches gets the kit's JVM jars (``local_jars``): the piimask-spark
+library built from ``jvm/`` and, when fetched, the S3A connector and Iceberg's runtime. Glue and
+spark-submit bring their own (``--extra-jars``, ``--jars``).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from pyspark.sql import SparkSession
 
-__all__ = ["JIT_FLAG", "JVM_OPTIONS", "get_spark", "huge_method_session"]
+__all__ = ["JAR_CACHE_ENV", "JIT_FLAG", "JVM_OPTIONS", "get_spark", "huge_method_session", "local_jars"]
 
 JIT_FLAG = "-XX:-DontCompileHugeMethods"  # generated methods above 8000 bytes still compile
 JVM_OPTIONS = f"{JIT_FLAG} -XX:GCTimeRatio=4"  # for a JVM this module starts
+JAR_CACHE_ENV = "PIIMASK_JAR_CACHE"  # where jvm/build.sh and tools/fetch_jars.sh put the jars
+# jar file name prefixes a local session puts on spark.jars, when present in the cache
+JAR_PREFIXES = (
+    "piimask-spark-",
+    "hadoop-aws-",
+    "aws-java-sdk-bundle-",
+    "iceberg-spark-runtime-3.5_2.12-",
+    "iceberg-aws-bundle-",
+)
+
+
+def local_jars() -> list[str]:
+    """The jars a local session loads: ``PIIMASK_JARS`` (comma-separated paths) if set, else the
+    newest of each kind in the jar cache (``PIIMASK_JAR_CACHE``, default ~/.cache/piimask/jars)."""
+    explicit = os.environ.get("PIIMASK_JARS")
+    if explicit is not None:
+        return [j for j in explicit.split(",") if j]
+    cache = Path(os.environ.get(JAR_CACHE_ENV) or Path.home() / ".cache" / "piimask" / "jars")
+    if not cache.is_dir():
+        return []
+    found = []
+    for prefix in JAR_PREFIXES:
+        candidates = sorted(p for p in cache.glob(f"{prefix}*.jar") if p.is_file() and p.stat().st_size > 0)
+        if candidates:
+            found.append(str(candidates[-1]))
+    return found
 
 
 def get_spark(
@@ -47,7 +79,12 @@ def get_spark(
         # verify.py at a million rows (it ran out of heap). Glue sizes its own workers.
         memory = os.environ.get("PIIMASK_DRIVER_MEMORY", driver_memory)
         builder = builder.config("spark.driver.memory", memory)
-    builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions or 8))
+        # two cores locally: few shuffle partitions. Glue and spark-submit keep their own
+        # setting (adaptive execution sizes shuffles by the data and the workers there).
+        builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions or 8))
+        jars = local_jars()
+        if jars:
+            builder = builder.config("spark.jars", ",".join(jars))
     builder = builder.config("spark.ui.showConsoleProgress", "false")
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("WARN")
