@@ -1,4 +1,11 @@
-"""One session-scoped local[2] SparkSession for the whole suite (UI off, few partitions)."""
+"""Shared by every test folder: the environment, one session-scoped local[2] SparkSession, the
+default rubric, and the markers.
+
+Tests live by what they need: ``unit/`` (no Spark), ``spark/`` (the shared session, small frames),
+``e2e/`` (whole runs of the job, verify and the lifecycle commands), ``aws/`` (moto servers over
+real HTTP). Each test is marked by its folder; a test elsewhere that uses a moto fixture is also
+marked ``aws``. ``make test-fast`` runs ``-m "(unit or spark) and not aws"``.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +15,25 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+sys.path.insert(0, str(TESTS))  # the support modules (aws_fixtures, run_support, ...) sit here
 
 os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
 os.environ["PYSPARK_PYTHON"] = sys.executable
 os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+
+FOLDER_MARKERS = ("unit", "spark", "e2e", "aws")
+MOTO_FIXTURES = {"aws", "moto_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        folder = Path(str(item.fspath)).relative_to(TESTS).parts[0]
+        if folder in FOLDER_MARKERS:
+            item.add_marker(getattr(pytest.mark, folder))
+        if MOTO_FIXTURES & set(getattr(item, "fixturenames", ())) and folder != "aws":
+            item.add_marker(pytest.mark.aws)
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ from piimask.aws.deploy import (
 from piimask.aws.recipe import build_recipe
 from piimask.rubric import load_rubric
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "piimask-artifacts-test"
 KEYRING = "secretsmanager:piimask/keyring"
 

@@ -12,7 +12,7 @@ from piimask.aws.deploy import Plan, job_definition
 from piimask.aws.recipe import build_recipe
 from piimask.rubric import load_rubric
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "deploy" / "template.yaml"
 
 

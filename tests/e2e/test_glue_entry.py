@@ -17,7 +17,7 @@ from piimask.aws.glue_entry import parse_glue_args
 from piimask.job import RunOptions, run
 from piimask.keys.keyring import load, new_keyring, save
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 OURS = [
     "--rubric",

@@ -13,7 +13,7 @@ import pytest
 
 from piimask.tools import generate as gen
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample_tool_telemetry.csv"
 SAMPLE_LABELS = ROOT / "data" / "sample_tool_telemetry.labels.jsonl"
 SAMPLE_ARGS = {"rows": 300, "seed": 7}  # as in data/generate_synthetic.py's docstring

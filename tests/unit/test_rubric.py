@@ -10,7 +10,7 @@ import pytest
 from piimask.rubric import RubricError, RubricFileError, load_rubric, parse_rubric
 from piimask.rubric.markdown import render
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = [
     "event_id",
     "event_ts",

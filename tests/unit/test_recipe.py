@@ -14,7 +14,7 @@ from aws_fixtures import aws, client, moto_server  # noqa: F401
 from piimask.aws.recipe import build_recipe, render
 from piimask.rubric import load_rubric, parse_rubric
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RECIPE = ROOT / "databrew" / "recipe.json"
 DOCUMENTED = {  # operation -> parameter names, as the DataBrew recipe-action reference lists them
     "CRYPTOGRAPHIC_HASH": {

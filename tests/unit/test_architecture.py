@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "piimask"
+PACKAGE = Path(__file__).resolve().parents[2] / "piimask"
 
 # bottom to top; a module may import its own layer and the ones below it
 LAYERS = [

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from aws_fixtures import aws, client, moto_server  # noqa: F401
-from test_job import good_row, options, write_csv
+from run_support import good_row, options, write_csv
 
 from piimask.job import run
 from piimask.keys import keyring as kr

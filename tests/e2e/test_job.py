@@ -3,60 +3,20 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import os
 from pathlib import Path
 
 import pytest
-from rubric_variants import without_privacy
+from run_support import COLUMNS, good_row, options, write_csv
 
 from piimask.errors import PiiMaskError
-from piimask.job import RunOptions, run
+from piimask.job import run
 from piimask.keys.keyring import Keyring, KeyringError, new_keyring, save
-from piimask.tools.generate import COLUMNS as SCHEMA
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT.parent / "shared" / "reference" / "seed_sample_tool_telemetry.csv"
-COLUMNS = list(SCHEMA)  # the full reference schema + the generator's columns
-
-
-def good_row(i: int = 0, **over) -> dict:
-    row = {
-        "event_id": f"evt-{i:04d}",
-        "event_ts": f"2026-04-22T{10 + i % 10:02d}:{i % 60:02d}:11+00:00",
-        "tool_serial": f"DW{8675309000 + i % 7}",
-        "tool_model": "DCD800",
-        "tool_model_name": "20V MAX Drill",
-        "firmware_version": "2.5.0",
-        "operator_id": f"OP-{10040 + i % 5}",
-        "operator_email": f"op{i % 5}.person@example.com",
-        "operator_name": f"Person{i % 5} Example",
-        "job_site_id": f"JS-00{i % 3}",
-        "job_site_address": "1200 W Burnside St, Portland, OR 97209",
-        "gps_lat": "45.521234",
-        "gps_lon": "-122.681345",
-        "battery_pct": str(50 + i % 50),
-        "torque_nm": "42.3",
-        "usage_minutes": str(i % 90),
-        "error_code": "",
-        "device_mac": f"aa:bb:cc:dd:ee:{i % 256:02x}",
-        "operator_phone": "(503) 555-0142",
-        "operator_age": str(20 + i % 40),
-        "operator_notes": f"Person{i % 5} checked the chuck",
-    }
-    row.update(over)
-    return row
-
-
-def write_csv(path: Path, rows: list[dict], columns: list[str] = COLUMNS) -> Path:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -64,19 +24,6 @@ def keyring_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("keys") / "keyring.json"
     save(new_keyring("quarterly", back=12, ahead=4), f"file:{path}")
     return path
-
-
-def options(tmp: Path, input_path, keyring_file, **over) -> RunOptions:
-    base = dict(
-        rubric=without_privacy(),  # tiny inputs; k-anonymity is tested in test_privacy.py
-        input=str(input_path),
-        output=str(tmp / "out"),
-        quarantine=str(tmp / "raw" / "quarantine"),
-        vault=str(tmp / "raw" / "vault"),
-        keyring=f"file:{keyring_file}",
-    )
-    base.update(over)
-    return RunOptions(**base)
 
 
 def read_out(spark, path):

@@ -16,7 +16,7 @@ from piimask.treatments.freetext.detectors import DETECTOR_NAMES
 from piimask.treatments.freetext.redaction import redact_text
 from piimask.treatments.redact import DEFAULT_SERIAL_PATTERN
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_tool_telemetry.csv"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample_tool_telemetry.csv"
 DETECTORS = tuple(d for d in DETECTOR_NAMES if d != "identifiers")
 
 

@@ -35,7 +35,7 @@ from piimask.tools.generate import COLUMNS as SCHEMA
 from piimask.treatments import treat
 from piimask.verify.core import REASON_CODES, VerifyError, is_digest, looks_like_card, verify
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RUBRIC = without_privacy()  # 40 rows: k-anonymity is tested in test_privacy.py
 
 COLUMNS = list(SCHEMA)

@@ -1,0 +1,1 @@
+"""AWS tests: moto's server over real HTTP, botocore's Stubber, cfn-lint (marker ``aws``)."""

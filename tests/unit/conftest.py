@@ -1,0 +1,1 @@
+"""Unit tests: pure Python, no SparkSession (marker ``unit``)."""
