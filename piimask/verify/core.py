@@ -15,19 +15,16 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-import textwrap
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 
 from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import DataType, TimestampNTZType, TimestampType
 from pyspark.sql.utils import AnalysisException
 
 from piimask.errors import PiiMaskError, UsageError
 from piimask.expr.hmac import hmac_sha256_hex
-from piimask.expr.values import epoch_seconds, to_decimal, to_integer
+from piimask.expr.values import epoch_seconds
 from piimask.expr.windows import window_id_expr
 from piimask.frames.annotate import REASONS as Q_REASONS
 from piimask.frames.annotate import annotate
@@ -38,11 +35,14 @@ from piimask.rubric.load import Rubric, load_rubric
 from piimask.storage.audit import AUDIT_DIR, latest_audit
 from piimask.storage.fs import Storage
 from piimask.storage.paths import is_local
-from piimask.treatments.core import MASKED_EMAIL_DOMAIN, TOKEN_HEX_CHARS, token
-from piimask.treatments.freetext.detectors import PATTERNS, any_detected, luhn_ok
+from piimask.treatments.core import token
+from piimask.verify.reasons import REASON_CODES
+from piimask.verify.report import Report, Result
+from piimask.verify.rows import RowCheck, is_digest, looks_like_card, row_checks
 
 __all__ = [
     "REASON_CODES",
+    "looks_like_card",
     "Report",
     "Result",
     "RowCheck",
@@ -53,37 +53,6 @@ __all__ = [
 ]
 
 # reason code -> what it means (the table's group header)
-REASON_CODES: dict[str, str] = {
-    "unexpected_column": "a column the rubric does not put in the output",
-    "missing_column": "a rubric output column is missing",
-    "column_order": "output columns are not in the input's order",
-    "direct_not_digest": "direct identifier is not a 64-hex HMAC-SHA256 digest",
-    "token_format": "quasi identifier does not have its token format",
-    "gps_precision": "coordinate finer than the rubric's grid",
-    "age_not_binned": "age not on a bin boundary",
-    "band_not_binned": "value not on a band boundary",
-    "timestamp_not_utc_hour": "timestamp not exactly on the hour in UTC",
-    "address_not_generalized": "address still holds digits (street number, ZIP) or is not 'City, ST'",
-    "free_text_pii": "a redaction detector still finds PII in free text",
-    "behavioral_pii": "behavioral column holds an email, phone, MAC or card number",
-    "audit_missing": "no audit record under _audit/",
-    "audit_rubric": "the audit record names another rubric",
-    "audit_counts": "the audit record's counts do not reconcile",
-    "rows_unreconciled": "rows in != out + quarantined + suppressed",
-    "k_anonymity": "a class of rows sharing the quasi-identifiers is smaller than the rubric's k",
-    "l_diversity": "a class holds fewer distinct sensitive values than the rubric's l",
-    "privacy_audit": "the audit's privacy record does not match the output's classes or counts",
-    "null_introduced": "a null where the input had a value",
-    "behavioral_changed": "behavioral columns differ from the input's",
-    "raw_value_leak": "a raw direct or quasi value appears in the output",
-    "unkeyed_hash": "a direct digest equals an unsalted SHA-256/SHA-1/MD5 of its raw value",
-    "token_collision": "two raw values share one token",
-    "token_split": "one raw value has several tokens",
-    "token_mismatch": "tokens differ from the token key's tokens of the raw values",
-    "digest_mismatch": "digest not made with the key of its row's window",
-    "keyring_window_missing": "the keyring lacks a window the data needs",
-}
-
 MIN_LEAK_CHARS = 6  # raw identifier values this long are searched for anywhere in the output
 SUBSTRING_BUDGET = 50_000_000  # text rows x needles above which the n-gram join is used
 MAX_NGRAM_WORDS = 12
@@ -102,243 +71,8 @@ class VerifyError(UsageError):
     """The verifier cannot run (missing path, unreadable rubric or keyring): exit code 2."""
 
 
-@dataclass(frozen=True)
-class Result:
-    check: str
-    column: str
-    reason: str
-    passed: bool
-    count: int
-    message: str
-
-
-@dataclass(frozen=True)
-class RowCheck:
-    """A declaration: ``violated(col, dtype)`` is true on a row that breaks the invariant."""
-
-    check: str
-    column: str
-    reason: str
-    violated: Callable[[Column, DataType], Column]
-    unit: str = "rows"
-
-
 def _q(name: str) -> Column:
     return F.col(f"`{name}`")
-
-
-def _bad(col: Column, ok: Column) -> Column:
-    """Present and not provably fine: an unparsable value counts as a violation."""
-    return col.isNotNull() & ~F.coalesce(ok, F.lit(False))
-
-
-# ---------------------------------------------------------------- declarations (rubric only)
-
-
-def _token_regex(params) -> str:
-    if params["format"] == "mac":  # locally administered unicast first octet
-        return r"^[0-9a-f][26ae](:[0-9a-f]{2}){5}$"
-    body = rf"^{params['prefix']}_[0-9a-f]{{{TOKEN_HEX_CHARS}}}"
-    if params["format"] == "email":
-        return body + "@" + MASKED_EMAIL_DOMAIN.replace(".", r"\.") + "$"
-    return body + "$"
-
-
-def is_digest(text: Column) -> Column:
-    """``text`` is 64 lowercase hex digits (an HMAC-SHA256 digest): checked on the UTF-8 bytes.
-    The regex it replaces decoded every value to a Java string first (measured at 2M rows, five
-    digest columns: 11.3 s -> 6.8 s), and its ``$`` also let a trailing newline through."""
-    return (F.length(text) == 64) & F.unhex(text).isNotNull() & (F.lower(text) == text)
-
-
-def _on_grid(value: Column, step: str) -> Column:
-    step_col = F.lit(step).cast("decimal(20,6)")
-    return value == F.floor(value / step_col) * step_col
-
-
-def _hour_ok(col: Column, dtype: DataType) -> Column:
-    whole_hour = F.pmod(epoch_seconds(col, dtype), F.lit(3600)) == 0
-    if isinstance(dtype, (TimestampType, TimestampNTZType)):
-        return whole_hour
-    return F.trim(col.cast("string")).rlike(UTC_HOUR) & whole_hour
-
-
-def looks_like_card(text: Column) -> Column:
-    candidates = F.regexp_extract_all(text, F.lit(CARD_CANDIDATE), F.lit(0))
-    return F.exists(candidates, lambda c: luhn_ok(F.regexp_replace(c, r"\D", "")))
-
-
-def _behavioral_pii(col: Column, dtype: DataType) -> Column:
-    text = col.cast("string")
-    found = looks_like_card(text)
-    for name in ("email", "phone", "mac"):
-        found = found | text.rlike(PATTERNS[name][0])
-    return F.coalesce(found, F.lit(False))
-
-
-def row_checks(rubric: Rubric, present: set[str]) -> list[RowCheck]:
-    """The row-level invariants of every rubric column present in the output."""
-    checks: list[RowCheck] = []
-    for spec in rubric.columns:
-        if spec.name not in present or spec.dropped:
-            continue
-        p, t, name = spec.params, spec.treatment, spec.name
-        if t == "hmac":
-            checks.append(
-                RowCheck(
-                    "64 lowercase hex",
-                    name,
-                    "direct_not_digest",
-                    lambda c, d: _bad(c, is_digest(c.cast("string"))),
-                )
-            )
-        elif t == "token":
-            rx = _token_regex(p)
-            checks.append(
-                RowCheck(
-                    f"{p['format']} token format",
-                    name,
-                    "token_format",
-                    lambda c, d, rx=rx: _bad(c, c.cast("string").rlike(rx)),
-                )
-            )
-        elif t == "gps_grid":
-            step = f"{10 ** -p['precision']:.{p['precision']}f}"
-            checks.append(
-                RowCheck(
-                    f"on the {step} degree grid",
-                    name,
-                    "gps_precision",
-                    lambda c, d, s=step: _bad(c, _on_grid(to_decimal(c, d), s)),
-                )
-            )
-        elif t == "age_bin":
-            w = p["width"]
-            checks.append(
-                RowCheck(
-                    f"multiple of {w}",
-                    name,
-                    "age_not_binned",
-                    lambda c, d, w=w: _bad(c, F.pmod(to_integer(c, d), F.lit(w)) == 0),
-                )
-            )
-        elif t == "band":
-            w = str(p["width"])
-            checks.append(
-                RowCheck(
-                    f"multiple of {w}",
-                    name,
-                    "band_not_binned",
-                    lambda c, d, w=w: _bad(c, _on_grid(to_decimal(c, d), w)),
-                )
-            )
-        elif t == "hour":
-            checks.append(
-                RowCheck(
-                    "on the hour, UTC", name, "timestamp_not_utc_hour", lambda c, d: _bad(c, _hour_ok(c, d))
-                )
-            )
-        elif t == "city_state":
-            checks.append(
-                RowCheck(
-                    "'City, ST' without digits",
-                    name,
-                    "address_not_generalized",
-                    lambda c, d: _bad(c, c.cast("string").rlike(CITY_STATE)),
-                )
-            )
-        elif t == "redact":
-            dets, serial = p["detectors"], p["serial_pattern"]
-            checks.append(
-                RowCheck(
-                    "no detector fires",
-                    name,
-                    "free_text_pii",
-                    lambda c, d, a=dets, s=serial: _bad(c, ~any_detected(c.cast("string"), a, s)),
-                )
-            )
-        elif t == "keep":
-            checks.append(
-                RowCheck(
-                    "no email/phone/MAC/card", name, "behavioral_pii", lambda c, d: _behavioral_pii(c, d)
-                )
-            )
-    return checks
-
-
-# ---------------------------------------------------------------- the report
-
-
-@dataclass
-class Report:
-    results: list[Result]
-    rubric: dict
-    output: str
-    options: dict
-
-    @property
-    def failed(self) -> list[Result]:
-        return [r for r in self.results if not r.passed]
-
-    @property
-    def passed(self) -> bool:
-        return not self.failed
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.passed else 1
-
-    def by_reason(self) -> dict[str, list[Result]]:
-        groups: dict[str, list[Result]] = {}
-        for r in sorted(self.results, key=lambda r: (r.passed, r.reason, r.column, r.check)):
-            groups.setdefault(r.reason, []).append(r)
-        return groups
-
-    def to_dict(self) -> dict:
-        return {
-            "verdict": "pass" if self.passed else "fail",
-            "exit_code": self.exit_code,
-            "output": self.output,
-            "rubric": self.rubric,
-            "options": self.options,
-            "checks": len(self.results),
-            "violated": len(self.failed),
-            "failed_reasons": sorted({r.reason for r in self.failed}),
-            "by_reason": {
-                reason: {
-                    "meaning": REASON_CODES.get(reason, reason),
-                    "results": [asdict(r) for r in results],
-                }
-                for reason, results in self.by_reason().items()
-            },
-        }
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2) + "\n"
-
-    def table(self) -> str:
-        widths = (40, 22, 11, 6)
-        lines = [
-            f"verify {self.output}  (rubric {self.rubric['version']}, "
-            f"sha256 {self.rubric['sha256'][:12]}...)",
-            f"{'check':<{widths[0]}} {'column':<{widths[1]}} {'violations':>{widths[2]}}  status",
-        ]
-        for reason, results in self.by_reason().items():
-            lines.append(f"[{reason}] {REASON_CODES.get(reason, '')}")
-            for r in results:
-                status = "ok" if r.passed else "FAIL"
-                lines.append(
-                    f"  {r.check[: widths[0] - 2]:<{widths[0] - 2}} {r.column[: widths[1]]:<{widths[1]}}"
-                    f" {r.count:>{widths[2]}}  {status}"
-                )
-                if not r.passed:
-                    lines.append(textwrap.indent(textwrap.fill(r.message, 92), "      "))
-        verdict = "PASS" if self.passed else "FAIL"
-        lines.append(
-            f"{verdict}: {len(self.results) - len(self.failed)} of {len(self.results)} checks hold"
-            + (f"; violated: {', '.join(sorted({r.reason for r in self.failed}))}" if self.failed else "")
-        )
-        return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- backend helpers
