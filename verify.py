@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run(args) -> int:
     from piimask.rubric.load import RubricError, load_rubric
-    from piimask.verify.core import VerifyError, verify
+    from piimask.verify import VerifyError, verify
 
     try:  # a bad rubric or missing local path fails before a JVM starts
         load_rubric(args.rubric)

@@ -22,7 +22,7 @@ from piimask.job import RunOptions, privacy, run
 from piimask.keys.keyring import new_keyring, save
 from piimask.rubric.load import RubricError, parse_rubric
 from piimask.rubric.markdown import privacy_section
-from piimask.verify.core import row_checks, verify
+from piimask.verify import row_checks, verify
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference" / "seed_sample_tool_telemetry.csv"

@@ -33,7 +33,7 @@ from piimask.keys.keyring import Keyring, new_keyring, save
 from piimask.rubric.load import load_rubric
 from piimask.tools.generate import COLUMNS as SCHEMA
 from piimask.treatments.core import treat
-from piimask.verify.core import REASON_CODES, VerifyError, is_digest, looks_like_card, verify
+from piimask.verify import REASON_CODES, VerifyError, is_digest, looks_like_card, verify
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRIC = without_privacy()  # 40 rows: k-anonymity is tested in test_privacy.py
