@@ -1,9 +1,10 @@
 """verify: re-derive the rubric's invariants and check a masked output against them.
 
 Owns the row checks (``rows``), the reason codes (``reasons``), the dataset checks and their
-backend (``runner`` states their order), and the report. May import everything below it
-(``errors``, ``session``, ``expr``, ``treatments``, ``rubric``, ``keys``, ``storage``, ``frames``);
-never ``job``, ``lifecycle``, ``aws``, ``tools`` or ``cli``.
+backend (``runner`` states their order), the report and the `pii-mask verify` command (``cli``).
+May import everything below it (``errors``, ``session``, ``expr``, ``treatments``, ``rubric``,
+``keys``, ``storage``, ``frames``); never ``job``, ``lifecycle``, ``aws``, ``tools`` or
+``piimask.cli``.
 """
 
 from piimask.verify.context import VerifyError
