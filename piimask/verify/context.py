@@ -26,7 +26,7 @@ from piimask.storage.audit import latest_audit
 from piimask.storage.fs import Storage
 from piimask.storage.paths import is_local
 
-__all__ = ["MAX_BROADCAST_ROWS", "SUBSTRING_BUDGET", "Context", "VerifyError", "open_context", "require"]
+__all__ = ["MAX_BROADCAST_ROWS", "SUBSTRING_BUDGET", "Context", "VerifyError", "open_context"]
 
 SUBSTRING_BUDGET = 50_000_000  # text rows x needles above which the n-gram join is used
 # the small side of a join check (distinct raw values, their digests) is broadcast up to this
@@ -82,7 +82,7 @@ class Context:
         return [s.name for s in self.rubric.with_treatment(treatment) if s.name in among]
 
 
-def require(store: Storage, label: str, path: str) -> None:
+def _require(store: Storage, label: str, path: str) -> None:
     ok = os.path.exists(path) if is_local(path) else store.exists(path)
     if not ok:
         raise VerifyError(f"{label} {path} does not exist; check the path and retry.")
@@ -189,7 +189,7 @@ def open_context(
     store = Storage(spark)
     for label, path in (("--output", output), ("--raw", raw), ("--quarantine", quarantine)):
         if path:
-            require(store, label, path)
+            _require(store, label, path)
     audit = latest_audit(store, output)
     out = _read_output(spark, store, output, audit)
     raw_df = _read_raw(spark, raw, raw_format, spec) if raw else None

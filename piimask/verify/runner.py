@@ -1,15 +1,17 @@
 """The runner: ``verify`` opens the context, runs the passes and the check groups in a stated
 order, counts every join check's finding in one job, and returns the report.
 
-The order, which is also the order of the results in the report and of the Spark jobs:
+The order of the Spark jobs and of ``Report.results``:
 
 1. ``output_pass``, then ``OUTPUT_CHECKS`` (the output alone);
 2. with ``--raw``: ``raw_pass``, with ``--keyring`` also ``digest_mismatches``, then
    ``RAW_CHECKS``; with ``--keyring``, ``KEYRING_CHECKS``;
-3. ``Backend.flush``: the findings of the join checks, counted together.
+3. ``Backend.flush``: the findings of the join checks, counted together; their results come
+   last, in the order the findings were declared.
 
-A check reads only the context and the facts of the passes before its group, so reordering the
-checks within a group changes only the order of the results.
+A check reads only the context and the facts of the passes before its group, never another
+check's state, so reordering the checks within a group reorders results and jobs but changes
+no result.
 """
 
 from __future__ import annotations
