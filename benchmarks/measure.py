@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         df = spark.read.parquet(args.input)
         build(df, load_rubric(rubric_path), load(args.keyring)).write.mode("overwrite").parquet(str(out))
     elif args.kind in ("verify", "verify-distinct"):
-        from piimask.verify.core import verify
+        from piimask.verify import verify
 
         checked = work / "mask-out"
         if args.kind == "verify-distinct":  # the same output with every note distinct (untimed copy)

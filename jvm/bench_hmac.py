@@ -23,12 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]  # the repo (the kit's own treatments)
 sys.path.insert(0, str(ROOT))
 
+from piimask.hmac import hmac_sha256_hex, pad_key  # noqa: E402
 from pyspark.sql import DataFrame, SparkSession  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402
 from pyspark.sql.column import Column  # noqa: E402
 from pyspark.sql.types import StringType  # noqa: E402
 
-from piimask.hmac import hmac_sha256_hex, pad_key  # noqa: E402
 from piimask.session import JVM_OPTIONS  # noqa: E402
 from piimask.treatments import TOKEN_HEX_CHARS, token  # noqa: E402
 
@@ -56,29 +56,43 @@ def session(jar: str) -> SparkSession:
 def generate(spark: SparkSession, rows: int, path: str) -> None:
     h = lambda n: F.sha2(F.concat(F.lit(n), F.col("id").cast("string")), 256)  # noqa: E731
     uuid = lambda n: F.concat_ws(  # noqa: E731
-        "-", *[F.substring(h(n), a, b) for a, b in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))])
-    first = F.element_at(F.array(*[F.lit(x) for x in
-                                   ("ana", "bo", "chen", "dmitri", "eva", "farid", "grace", "hiro")]),
-                         (F.col("id") % 8 + 1).cast("int"))
+        "-", *[F.substring(h(n), a, b) for a, b in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))]
+    )
+    first = F.element_at(
+        F.array(*[F.lit(x) for x in ("ana", "bo", "chen", "dmitri", "eva", "farid", "grace", "hiro")]),
+        (F.col("id") % 8 + 1).cast("int"),
+    )
     df = spark.range(rows, numPartitions=max(1, rows // 500_000)).select(
         F.col("id").alias("row_id"),
         uuid("u").alias("user_id"),
         uuid("d").alias("device_id"),
-        F.concat(first, F.lit("."), F.substring(h("e"), 1, 6), F.lit("@"),
-                 F.element_at(F.array(F.lit("example.com"), F.lit("mail.test"), F.lit("corp.example")),
-                              (F.col("id") % 3 + 1).cast("int"))).alias("email"),
-        F.concat(F.lit("+1-555-"), F.lpad((F.conv(F.substring(h("p"), 1, 6), 16, 10) % 10_000_000)
-                                          .cast("string"), 7, "0")).alias("phone"),
+        F.concat(
+            first,
+            F.lit("."),
+            F.substring(h("e"), 1, 6),
+            F.lit("@"),
+            F.element_at(
+                F.array(F.lit("example.com"), F.lit("mail.test"), F.lit("corp.example")),
+                (F.col("id") % 3 + 1).cast("int"),
+            ),
+        ).alias("email"),
+        F.concat(
+            F.lit("+1-555-"),
+            F.lpad((F.conv(F.substring(h("p"), 1, 6), 16, 10) % 10_000_000).cast("string"), 7, "0"),
+        ).alias("phone"),
         F.concat_ws(".", *[F.conv(F.substring(h("i"), 2 * k + 1, 2), 16, 10) for k in range(4)]).alias("ip"),
         F.concat(first, F.substring(h("n"), 1, 5)).alias("username"),
         F.concat(F.lit("ws-"), F.substring(h("o"), 1, 8), F.lit(".corp.example")).alias("hostname"),
         F.concat_ws(":", *[F.substring(h("m"), 2 * k + 1, 2) for k in range(6)]).alias("mac"),
         # four key windows (months), rows interleaved at random
         (F.lit(1_767_225_600) + (F.conv(F.substring(h("t"), 1, 8), 16, 10).cast("long") % (120 * 86400)))
-        .cast("timestamp").alias("event_ts"),
+        .cast("timestamp")
+        .alias("event_ts"),
         (F.col("id") % 997).cast("int").alias("duration_ms"),
-        F.element_at(F.array(F.lit("build ok"), F.lit("test failed"), F.lit("lint warning")),
-                     (F.col("id") % 3 + 1).cast("int")).alias("status"),
+        F.element_at(
+            F.array(F.lit("build ok"), F.lit("test failed"), F.lit("lint warning")),
+            (F.col("id") % 3 + 1).cast("int"),
+        ).alias("status"),
     )
     df.write.mode("overwrite").parquet(path)
 
@@ -90,12 +104,14 @@ def keys(spark: SparkSession, windows: list[str]) -> DataFrame:
         d = pad_key(("direct-key-" + w).encode().ljust(32, b"k"))
         rows.append((w, bytearray(d.ipad), bytearray(d.opad), bytearray(tok.ipad), bytearray(tok.opad)))
     return spark.createDataFrame(
-        rows, f"{WINDOW} string, _d_ipad binary, _d_opad binary, _t_ipad binary, _t_opad binary")
+        rows, f"{WINDOW} string, _d_ipad binary, _d_opad binary, _t_ipad binary, _t_opad binary"
+    )
 
 
 def masked(spark: SparkSession, df: DataFrame, kdf: DataFrame, variant: str) -> DataFrame:
     keyed = df.withColumn(WINDOW, F.date_format("event_ts", "yyyy-MM")).join(
-        F.broadcast(kdf), on=WINDOW, how="left")
+        F.broadcast(kdf), on=WINDOW, how="left"
+    )
     di, do, ti, to = (F.col(c) for c in ("_d_ipad", "_d_opad", "_t_ipad", "_t_opad"))
     fns = spark._jvm.io.piimask.spark.PiiFunctions
 
@@ -122,8 +138,9 @@ def masked(spark: SparkSession, df: DataFrame, kdf: DataFrame, variant: str) -> 
             else:
                 data = F.concat(F.lit(ns + ":"), c.cast("string"))
                 if variant == "udf":
-                    hexn = F.call_udf("piimask_hmac_udf_n", data.cast("binary"), ti, to,
-                                      F.lit(TOKEN_HEX_CHARS))
+                    hexn = F.call_udf(
+                        "piimask_hmac_udf_n", data.cast("binary"), ti, to, F.lit(TOKEN_HEX_CHARS)
+                    )
                 else:
                     hexn = expr(data, ti, to, TOKEN_HEX_CHARS)
                 e = F.concat(F.lit(prefix + "_"), hexn)
@@ -161,8 +178,13 @@ def main() -> int:
         print(f"generated {args.rows} rows in {time.perf_counter() - t:.1f}s", flush=True)
     df = spark.read.parquet(str(inp))
     windows = sorted(r[0] for r in df.select(F.date_format("event_ts", "yyyy-MM")).distinct().collect())
-    print("windows:", windows, "input MiB:",
-          round(sum(f.stat().st_size for f in inp.glob("*.parquet")) / 2**20, 1), flush=True)
+    print(
+        "windows:",
+        windows,
+        "input MiB:",
+        round(sum(f.stat().st_size for f in inp.glob("*.parquet")) / 2**20, 1),
+        flush=True,
+    )
     kdf = keys(spark, windows)
 
     # the variants agree on a sample first
@@ -176,7 +198,7 @@ def main() -> int:
     results: dict = {}
     for rep in range(args.reps):
         for sink in args.sinks.split(","):
-            order = variants[rep % len(variants):] + variants[: rep % len(variants)]
+            order = variants[rep % len(variants) :] + variants[: rep % len(variants)]
             for v in order:
                 if v == "identity" and sink == "noop":
                     q = df
@@ -193,15 +215,28 @@ def main() -> int:
                 wall, cpu = time.perf_counter() - t0, cpu_seconds(pid) - c0
                 size = sum(f.stat().st_size for f in out.glob("*.parquet")) / 2**20
                 results.setdefault(f"{v}/{sink}", []).append({"wall": wall, "cpu": cpu, "load": load})
-                print(json.dumps({"rep": rep, "variant": v, "sink": sink, "wall": round(wall, 2),
-                                  "cpu": round(cpu, 2), "load1": round(load, 2),
-                                  "out_mib": round(size, 1)}), flush=True)
+                print(
+                    json.dumps(
+                        {
+                            "rep": rep,
+                            "variant": v,
+                            "sink": sink,
+                            "wall": round(wall, 2),
+                            "cpu": round(cpu, 2),
+                            "load1": round(load, 2),
+                            "out_mib": round(size, 1),
+                        }
+                    ),
+                    flush=True,
+                )
     print("\nmedians")
     med = {}
     for k, runs in results.items():
         med[k] = (statistics.median(r["wall"] for r in runs), statistics.median(r["cpu"] for r in runs))
-        print(f"{k:22s} wall {med[k][0]:7.2f}  cpu {med[k][1]:7.2f}  n={len(runs)}  "
-              f"walls={[round(r['wall'], 1) for r in runs]}")
+        print(
+            f"{k:22s} wall {med[k][0]:7.2f}  cpu {med[k][1]:7.2f}  n={len(runs)}  "
+            f"walls={[round(r['wall'], 1) for r in runs]}"
+        )
     for sink in args.sinks.split(","):
         n = med.get(f"native/{sink}")
         for v in ("udf", "expr"):

@@ -20,27 +20,34 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from piimask.hmac import hmac_sha256_hex, pad_key  # noqa: E402
 from pyspark.sql import SparkSession  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402
 from pyspark.sql.column import Column  # noqa: E402
 from pyspark.sql.types import StringType  # noqa: E402
 
-from piimask.hmac import hmac_sha256_hex, pad_key  # noqa: E402
-
 # RFC 4231 section 4: (key, data, expected MAC hex; case 5 is truncated to 128 bits)
 RFC4231 = [
     (b"\x0b" * 20, b"Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
-    (b"Jefe", b"what do ya want for nothing?",
-     "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+    (
+        b"Jefe",
+        b"what do ya want for nothing?",
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+    ),
     (b"\xaa" * 20, b"\xdd" * 50, "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"),
     (bytes(range(1, 26)), b"\xcd" * 50, "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"),
     (b"\x0c" * 20, b"Test With Truncation", "a3b6167473100ee06e0c796c2955552b"),
-    (b"\xaa" * 131, b"Test Using Larger Than Block-Size Key - Hash Key First",
-     "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
-    (b"\xaa" * 131,
-     b"This is a test using a larger than block-size key and a larger than block-size data. "
-     b"The key needs to be hashed before being used by the HMAC algorithm.",
-     "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"),
+    (
+        b"\xaa" * 131,
+        b"Test Using Larger Than Block-Size Key - Hash Key First",
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+    ),
+    (
+        b"\xaa" * 131,
+        b"This is a test using a larger than block-size key and a larger than block-size data. "
+        b"The key needs to be hashed before being used by the HMAC algorithm.",
+        "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
+    ),
 ]
 
 
@@ -63,8 +70,9 @@ def main() -> int:
     if len(sys.argv) > 1:
         jar = sys.argv[1]
     else:
-        jar = subprocess.run([str(Path(__file__).with_name("build.sh"))], check=True,
-                             capture_output=True, text=True).stdout.strip()
+        jar = subprocess.run(
+            [str(Path(__file__).with_name("build.sh"))], check=True, capture_output=True, text=True
+        ).stdout.strip()
     spark = session(jar)
     spark.sparkContext.setLogLevel("WARN")
     spark.udf.registerJavaFunction("piimask_hmac_udf", "io.piimask.spark.HmacSha256Hex", StringType())
@@ -91,7 +99,8 @@ def main() -> int:
     j = df.join(F.broadcast(kdf), "_window", "left")
     v, i, o = F.col("data"), F.col("ipad"), F.col("opad")
     out = j.select(
-        "_window", "data",
+        "_window",
+        "data",
         hmac_sha256_hex(v, i, o, binary=True).alias("native"),
         F.call_udf("piimask_hmac_udf", v, i, o).alias("udf"),
         F.call_udf("piimask_hmac_udf_n", v, i, o, F.lit(20)).alias("udf20"),
@@ -111,7 +120,8 @@ def main() -> int:
         got = {k: r[k] for k in ("native", "udf", "expr", "expr_str", "sql")}
         got20 = {k: r[k] for k in ("udf20", "expr20", "sql20")}
         ok = all(g == want for g in got.values()) and all(
-            g == (None if want is None else want[:20]) for g in got20.values())
+            g == (None if want is None else want[:20]) for g in got20.values()
+        )
         if data is not None and key is not None:
             vec = [t for t in RFC4231 if t[0] == key and t[1] == data]
             if vec:
@@ -131,7 +141,8 @@ def main() -> int:
     q = j.select(expr(v, i, o).alias("e"))
     q.collect()
     code = spark._jvm.org.apache.spark.sql.execution.debug.package.codegenString(
-        q._jdf.queryExecution().executedPlan())
+        q._jdf.queryExecution().executedPlan()
+    )
     if "io.piimask.spark.SparkHmac" not in code:
         bad += 1
         print("generated code does not call SparkHmac")

@@ -18,6 +18,10 @@ __all__ = ["main"]
 # name -> (module, help)
 COMMANDS = {
     "run": ("piimask.job.cli", "mask an input according to the rubric"),
+    "verify": (
+        "piimask.verify.cli",
+        "check a masked output against the rubric (exit 0 pass, 1 violated, 2 cannot run)",
+    ),
     "keys": ("piimask.keys.cli", "create, extend, rotate or shred a keyring"),
     "docs": ("piimask.rubric.markdown", "write rubric.md's column table from rubric.yaml"),
     "recipe": ("piimask.aws.recipe", "print the DataBrew recipe generated from rubric.yaml"),

@@ -32,7 +32,7 @@ __all__ = [
     "main",
 ]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DIGEST_KEY = "piimask-sha256"  # S3 user metadata holding the content digest of an upload
 
 

@@ -298,7 +298,7 @@ def main(args) -> int:
             raise UsageError(f"--verify-json {args.verify_json} cannot be read as JSON.") from None
         source = f"verify.py --json ({Path(args.verify_json).name})"
     else:
-        from piimask.verify.core import verify
+        from piimask.verify import verify
 
         report = verify(spark, args.rubric, args.output, raw=args.raw, quarantine=args.quarantine)
         result = report.to_dict()

@@ -11,7 +11,7 @@ from pyspark.sql import functions as F
 
 from benchmarks.distinct import copy, text_columns
 from piimask.rubric import load_rubric
-from piimask.verify.core import verify
+from piimask.verify import verify
 
 
 def test_distinct_copy_makes_every_note_distinct_and_still_verifies(spark, tmp_path):

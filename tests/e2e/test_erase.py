@@ -26,7 +26,7 @@ from piimask.errors import PiiMaskError
 from piimask.lifecycle.erase import erase
 from piimask.lifecycle.rewrite import stage_without
 from piimask.storage.fs import Storage
-from piimask.verify.core import verify
+from piimask.verify import verify
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from rubric_variants import DEFAULT
 
 from piimask.job import RunOptions, run
 from piimask.keys.keyring import new_keyring, save
-from piimask.verify.core import verify
+from piimask.verify import verify
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT.parent / "shared" / "reference" / "seed_sample_tool_telemetry.csv"

@@ -16,7 +16,7 @@ from piimask.errors import PiiMaskError
 from piimask.keys.keyring import load
 from piimask.lifecycle.retention import retention
 from piimask.rubric import RubricError
-from piimask.verify.core import verify
+from piimask.verify import verify
 
 RUBRIC = str(ROOT / "rubric.yaml")  # retention: {direct_key_windows: 8, output_days: 730}
 # 730 days before this moment is 2026-02-21: the January and early-February rows expire

@@ -33,7 +33,7 @@ from piimask.keys.keyring import Keyring, new_keyring, save
 from piimask.rubric import load_rubric
 from piimask.tools.generate import COLUMNS as SCHEMA
 from piimask.treatments import treat
-from piimask.verify.core import REASON_CODES, VerifyError, is_digest, looks_like_card, verify
+from piimask.verify import REASON_CODES, VerifyError, is_digest, looks_like_card, verify
 
 ROOT = Path(__file__).resolve().parents[2]
 RUBRIC = without_privacy()  # 40 rows: k-anonymity is tested in test_privacy.py
@@ -483,6 +483,23 @@ def test_cannot_run_exits_2_without_traceback(tmp_path, capfd):
     assert cli.main(["--rubric", str(bad), "--output", str(tmp_path)]) == 2
     out, err = capfd.readouterr()
     assert "does not exist" in err and "not valid YAML" in err and "Traceback" not in err
+
+
+def test_pii_mask_verify_and_verify_py_agree(spark, world, tmp_path, capfd):
+    """`pii-mask verify` is the same command as the root verify.py: same exit code, same report."""
+    from piimask.cli import main as pii_mask
+
+    path = _write(world, "leak_two_commands", CASES["raw_email_in_notes"][0](spark, world))
+    flags = ["--rubric", RUBRIC, "--output", path, "--raw", world["raw"], "--quarantine", world["q"]]
+    flags += ["--keyring", world["ref"]]
+    script_json, command_json = tmp_path / "script.json", tmp_path / "command.json"
+    script_code = _cli().main([*flags, "--json", str(script_json)])
+    script_out = capfd.readouterr().out
+    command_code = pii_mask(["verify", *flags, "--json", str(command_json)])
+    command_out = capfd.readouterr().out
+    assert script_code == command_code == 1
+    assert json.loads(script_json.read_text()) == json.loads(command_json.read_text())
+    assert script_out == command_out
 
 
 def test_verify_library_refuses_keyring_without_raw(spark, world):

@@ -15,7 +15,7 @@ from rubric_variants import DEFAULT
 from piimask.job import privacy
 from piimask.rubric import RubricError, parse_rubric
 from piimask.rubric.markdown import privacy_section
-from piimask.verify.core import row_checks
+from piimask.verify import row_checks
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT.parent / "shared" / "reference" / "seed_sample_tool_telemetry.csv"

@@ -1,0 +1,217 @@
+"""The context of one verify run: its arguments checked, its datasets opened, its facts derived.
+
+``open_context`` is the one place that validates the arguments (rubric, keyring, paths, raw
+format), reads the newest audit record, opens the output and the raw input, and derives what the
+checks share: the column groups (which output columns are direct, keyed, behavioral...) and the
+audit's counts of tokens removed and rows suppressed. The ``Context`` it returns is frozen.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.types import DataType
+from pyspark.sql.utils import AnalysisException
+
+from piimask.errors import PiiMaskError, UsageError
+from piimask.frames.read import CORRUPT_RECORD, INPUT_FORMATS, output_format, read_input
+from piimask.keys.keyring import Keyring
+from piimask.keys.keyring import load as load_keyring
+from piimask.rubric.load import Rubric, load_rubric
+from piimask.storage.audit import latest_audit
+from piimask.storage.fs import Storage
+from piimask.storage.paths import is_local
+
+__all__ = ["MAX_BROADCAST_ROWS", "SUBSTRING_BUDGET", "Context", "VerifyError", "open_context"]
+
+SUBSTRING_BUDGET = 50_000_000  # text rows x needles above which the n-gram join is used
+# the small side of a join check (distinct raw values, their digests) is broadcast up to this
+# many rows: the big side (every output cell) then streams through without a shuffle. Above it
+# both sides are shuffled: broadcasting tables of several million rows left a 4 GiB driver heap
+# short of memory.
+MAX_BROADCAST_ROWS = 1_000_000
+
+
+class VerifyError(UsageError):
+    """The verifier cannot run (missing path, unreadable rubric or keyring): exit code 2."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Context:
+    """What every check reads; made by ``open_context``, never changed after."""
+
+    spark: SparkSession
+    store: Storage
+    rubric: Rubric
+    rubric_path: str
+    output: str
+    raw_path: str | None
+    quarantine: str | None
+    keyring_ref: str | None
+    keyring: Keyring | None
+    substring_budget: int  # text rows x needles above which the leak scan joins word n-grams
+    broadcast_rows: int  # the most rows a join check broadcasts
+    text_broadcast_rows: int  # the most free-text word runs the leak scan broadcasts
+    audit: dict | None  # the newest run's audit record, adjusted for later erasures
+    out: DataFrame  # the masked output, not kept: each check reads only its columns
+    dtypes: Mapping[str, DataType]
+    raw: DataFrame | None  # the raw input as read (None without --raw)
+    raw_columns: list[str] | None  # its data columns
+    # derived from the audit
+    tokens_removed: Mapping[str, int]  # per token column, by erasure or retention since the run
+    rows_suppressed: int  # the audit's suppressed rows (k-anonymity, and removed since)
+    k_suppressed: int  # rows the job suppressed for k-anonymity (the audit's privacy record)
+    # derived from the columns
+    token_columns: list[str]  # token columns in the output (and in the raw input, with --raw)
+    common: list[str] = field(default_factory=list)  # output columns also in the raw input
+    ident: list[str] = field(default_factory=list)  # raw direct and quasi columns (the needles)
+    direct: list[str] = field(default_factory=list)  # common HMAC columns, output order
+    keyed: list[str] = field(default_factory=list)  # common HMAC and token columns
+    behavioral: list[str] = field(default_factory=list)  # common kept columns
+
+    @property
+    def out_columns(self) -> list[str]:
+        return list(self.out.columns)
+
+    def in_rubric_order(self, treatment: str, among: list[str]) -> list[str]:
+        """The rubric's ``treatment`` columns that are ``among`` the given ones, in rubric order."""
+        return [s.name for s in self.rubric.with_treatment(treatment) if s.name in among]
+
+
+def _require(store: Storage, label: str, path: str) -> None:
+    ok = os.path.exists(path) if is_local(path) else store.exists(path)
+    if not ok:
+        raise VerifyError(f"{label} {path} does not exist; check the path and retry.")
+
+
+def _rubric(rubric: str | Rubric) -> tuple[Rubric, str]:
+    if isinstance(rubric, Rubric):
+        return rubric, rubric.source
+    try:
+        return load_rubric(rubric), str(rubric)
+    except PiiMaskError as exc:
+        raise VerifyError(f"cannot verify: {exc}") from None
+
+
+def _keyring(ref: str, rubric: Rubric) -> Keyring:
+    try:
+        ring = load_keyring(ref)
+        ring.check_rotation(rubric.rotation)
+    except PiiMaskError as exc:
+        raise VerifyError(f"cannot verify: {exc}") from None
+    return ring
+
+
+def _read_output(spark: SparkSession, store: Storage, path: str, audit: dict | None) -> DataFrame:
+    if not store.data_files(path):
+        raise VerifyError(f"--output {path} holds no data files; point it at the job's output.")
+    fmt = output_format(store, path, audit)
+    try:
+        if fmt == "csv":
+            return read_input(spark, path, "csv").drop(CORRUPT_RECORD)
+        return spark.read.parquet(path)
+    except AnalysisException:
+        raise VerifyError(f"--output {path} cannot be read as {fmt}.") from None
+    except Exception as exc:  # a PiiMaskError from read_input, or Spark's
+        raise VerifyError(f"--output {path} cannot be read as {fmt} ({type(exc).__name__}).") from None
+
+
+def _read_raw(spark: SparkSession, path: str, fmt: str, rubric: Rubric) -> DataFrame:
+    try:
+        raw = read_input(spark, path, fmt)
+    except Exception as exc:  # only our own messages are echoed: they hold no value
+        why = str(exc) if isinstance(exc, PiiMaskError) else type(exc).__name__
+        raise VerifyError(f"--raw {path} cannot be read as {fmt}: {why}") from None
+    if rubric.event_time_column not in raw.columns:
+        raise VerifyError(
+            f"--raw {path} lacks the event-time column {rubric.event_time_column}; is it the job's input?"
+        )
+    return raw
+
+
+def _column_groups(rubric: Rubric, out_cols: list[str], raw_cols: list[str] | None) -> dict:
+    """The column lists the checks share, from the rubric and the two datasets' columns."""
+    groups = {
+        "token_columns": [
+            s.name
+            for s in rubric.with_treatment("token")
+            if s.name in out_cols and (raw_cols is None or s.name in raw_cols)
+        ]
+    }
+    if raw_cols is None:
+        return groups
+    common = [c for c in out_cols if c in raw_cols and c in rubric.output_columns]
+    treatment = {c: rubric.column(c).treatment for c in common}
+    groups.update(
+        common=common,
+        ident=[s.name for s in rubric.columns if s.bucket in ("direct", "quasi") and s.name in raw_cols],
+        direct=[c for c in common if treatment[c] == "hmac"],
+        keyed=[c for c in common if treatment[c] in ("hmac", "token")],
+        behavioral=[c for c in common if treatment[c] == "keep"],
+    )
+    return groups
+
+
+def _audit_facts(audit: dict | None) -> dict:
+    counts = (audit or {}).get("counts") or {}
+    return {
+        "tokens_removed": MappingProxyType(dict(counts.get("tokens_removed_after_run") or {})),
+        "rows_suppressed": int(counts.get("rows_suppressed") or 0),
+        "k_suppressed": int(((audit or {}).get("privacy") or {}).get("rows_suppressed") or 0),
+    }
+
+
+def open_context(
+    spark: SparkSession,
+    rubric: str | Rubric,
+    output: str,
+    *,
+    raw: str | None,
+    raw_format: str,
+    quarantine: str | None,
+    keyring: str | None,
+    substring_budget: int,
+    broadcast_rows: int,
+    text_broadcast_rows: int | None,
+) -> Context:
+    """Check the arguments, then read the audit record, the output and the raw input (in that
+    order: a wrong argument fails before Spark reads a byte)."""
+    spec, rubric_path = _rubric(rubric)
+    if keyring and not raw:
+        raise VerifyError("--keyring needs --raw: digests are recomputed from the raw values.")
+    ring = _keyring(keyring, spec) if keyring else None
+    if raw_format not in INPUT_FORMATS:
+        raise VerifyError(f"--raw-format must be csv, parquet or json; found {raw_format!r}.")
+    store = Storage(spark)
+    for label, path in (("--output", output), ("--raw", raw), ("--quarantine", quarantine)):
+        if path:
+            _require(store, label, path)
+    audit = latest_audit(store, output)
+    out = _read_output(spark, store, output, audit)
+    raw_df = _read_raw(spark, raw, raw_format, spec) if raw else None
+    raw_cols = [c for c in raw_df.columns if c != CORRUPT_RECORD] if raw_df is not None else None
+    return Context(
+        spark=spark,
+        store=store,
+        rubric=spec,
+        rubric_path=rubric_path,
+        output=output,
+        raw_path=raw,
+        quarantine=quarantine,
+        keyring_ref=keyring,
+        keyring=ring,
+        substring_budget=substring_budget,
+        broadcast_rows=broadcast_rows,
+        text_broadcast_rows=broadcast_rows if text_broadcast_rows is None else text_broadcast_rows,
+        audit=audit,
+        out=out,
+        dtypes=MappingProxyType({f.name: f.dataType for f in out.schema.fields}),
+        raw=raw_df,
+        raw_columns=raw_cols,
+        **_audit_facts(audit),
+        **_column_groups(spec, list(out.columns), raw_cols),
+    )
