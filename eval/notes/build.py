@@ -13,7 +13,6 @@ SHA256SUMS and the statistics section of README.md.
 
 Standard library only. Deterministic: running it twice gives identical files.
 """
-
 import hashlib
 import json
 import os
@@ -26,7 +25,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = 20240611
 DEV_FRACTION = 0.55
 LANGS = ["en", "de", "fr", "es", "ja"]
-TYPES = ["PERSON", "PHONE", "ADDRESS", "EMAIL", "SERIAL", "COORDINATES", "URL", "IP", "MAC", "CARD", "SSN"]
+TYPES = ["PERSON", "PHONE", "ADDRESS", "EMAIL", "SERIAL", "COORDINATES",
+         "URL", "IP", "MAC", "CARD", "SSN"]
 MARK = re.compile(r"\[\[(" + "|".join(TYPES) + r"):(.+?)\]\]")
 
 CHUNKS = []
@@ -737,11 +737,12 @@ def parse_note(marked):
     """Strip [[TYPE:text]] markup; return (text, spans)."""
     parts, spans, pos, cur = [], [], 0, 0
     for m in MARK.finditer(marked):
-        before = marked[pos : m.start()]
+        before = marked[pos:m.start()]
         parts.append(before)
         cur += len(before)
         typ, s = m.group(1), m.group(2)
-        spans.append(OrderedDict([("start", cur), ("end", cur + len(s)), ("type", typ), ("text", s)]))
+        spans.append(OrderedDict([("start", cur), ("end", cur + len(s)),
+                                  ("type", typ), ("text", s)]))
         parts.append(s)
         cur += len(s)
         pos = m.end()
@@ -769,7 +770,7 @@ def load_notes():
                 errors.append("stray whitespace in " + where)
             prev_end = -1
             for sp in spans:
-                if text[sp["start"] : sp["end"]] != sp["text"]:
+                if text[sp["start"]:sp["end"]] != sp["text"]:
                     errors.append("offset mismatch in " + where)
                 if sp["text"] != sp["text"].strip() or not sp["text"]:
                     errors.append("span has outer whitespace in " + where)
@@ -809,8 +810,7 @@ def split_notes(notes):
 
     def rarity(i):
         ts = [type_total[sp["type"]] for sp in notes[i]["spans"]]
-        return min(ts) if ts else 10**9
-
+        return min(ts) if ts else 10 ** 9
     order.sort(key=rarity)  # stable: ties keep the seeded order
     dev_n, test_n = Counter(), Counter()
     dev_t, test_t = Counter(), Counter()
@@ -824,12 +824,10 @@ def split_notes(notes):
         elif test_n[s] >= strata[s] - target[s]:
             to_dev = True
         elif types:
-            need_dev = sum(
-                (DEV_FRACTION * type_total[t] - dev_t[t]) * c / type_total[t] for t, c in types.items()
-            )
-            need_test = sum(
-                ((1 - DEV_FRACTION) * type_total[t] - test_t[t]) * c / type_total[t] for t, c in types.items()
-            )
+            need_dev = sum((DEV_FRACTION * type_total[t] - dev_t[t]) * c / type_total[t]
+                           for t, c in types.items())
+            need_test = sum(((1 - DEV_FRACTION) * type_total[t] - test_t[t]) * c / type_total[t]
+                            for t, c in types.items())
             if abs(need_dev - need_test) < 1e-9:
                 to_dev = rng.random() < DEV_FRACTION
             else:
@@ -861,14 +859,11 @@ def split_notes(notes):
 
     def cost(c, keyset):
         return sum((c[k] - DEV_FRACTION * tot[k]) ** 2 / tot[k] for k in keyset)
-
     for _ in range(50):
         improved = False
         for s in sorted(strata):
             d_list = [i for i in order if i in dev_idx and (notes[i]["lang"], bool(notes[i]["spans"])) == s]
-            t_list = [
-                i for i in order if i not in dev_idx and (notes[i]["lang"], bool(notes[i]["spans"])) == s
-            ]
+            t_list = [i for i in order if i not in dev_idx and (notes[i]["lang"], bool(notes[i]["spans"])) == s]
             for a in d_list:
                 if a not in dev_idx:
                     continue
@@ -897,16 +892,9 @@ def split_notes(notes):
 def records(split_name, notes):
     out = []
     for k, n in enumerate(notes, 1):
-        out.append(
-            OrderedDict(
-                [
-                    ("id", "%s-%04d" % (split_name, k)),
-                    ("lang", n["lang"]),
-                    ("text", n["text"]),
-                    ("spans", n["spans"]),
-                ]
-            )
-        )
+        out.append(OrderedDict([("id", "%s-%04d" % (split_name, k)),
+                                ("lang", n["lang"]), ("text", n["text"]),
+                                ("spans", n["spans"])]))
     return out
 
 
@@ -923,20 +911,18 @@ def stats(recs):
 def stats_markdown(sd, st):
     tot_types = sd["types"] + st["types"]
     lines = ["| | dev | test | total |", "|---|---:|---:|---:|"]
-    lines.append("| notes | %d | %d | %d |" % (sd["notes"], st["notes"], sd["notes"] + st["notes"]))
+    lines.append("| notes | %d | %d | %d |" % (sd["notes"], st["notes"],
+                                               sd["notes"] + st["notes"]))
     for lg in LANGS:
-        lines.append(
-            "| notes `%s` | %d | %d | %d |"
-            % (lg, sd["lang"][lg], st["lang"][lg], sd["lang"][lg] + st["lang"][lg])
-        )
-    lines.append(
-        "| notes without PII | %d | %d | %d |" % (sd["no_pii"], st["no_pii"], sd["no_pii"] + st["no_pii"])
-    )
-    lines.append(
-        "| spans (all types) | %d | %d | %d |" % (sd["spans"], st["spans"], sd["spans"] + st["spans"])
-    )
+        lines.append("| notes `%s` | %d | %d | %d |" % (
+            lg, sd["lang"][lg], st["lang"][lg], sd["lang"][lg] + st["lang"][lg]))
+    lines.append("| notes without PII | %d | %d | %d |" % (
+        sd["no_pii"], st["no_pii"], sd["no_pii"] + st["no_pii"]))
+    lines.append("| spans (all types) | %d | %d | %d |" % (
+        sd["spans"], st["spans"], sd["spans"] + st["spans"]))
     for t in TYPES:
-        lines.append("| spans `%s` | %d | %d | %d |" % (t, sd["types"][t], st["types"][t], tot_types[t]))
+        lines.append("| spans `%s` | %d | %d | %d |" % (
+            t, sd["types"][t], st["types"][t], tot_types[t]))
     return "\n".join(lines)
 
 
@@ -952,15 +938,16 @@ def main(argv):
     for name, recs in out.items():
         for r in recs:
             for sp in r["spans"]:
-                assert r["text"][sp["start"] : sp["end"]] == sp["text"], r["id"]
+                assert r["text"][sp["start"]:sp["end"]] == sp["text"], r["id"]
     sums = []
     for name in ("dev", "test"):
-        payload = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out[name]).encode("utf-8")
+        payload = "".join(json.dumps(r, ensure_ascii=False) + "\n"
+                          for r in out[name]).encode("utf-8")
         # round-trip check
         for line in payload.decode("utf-8").splitlines():
             r = json.loads(line)
             for sp in r["spans"]:
-                assert r["text"][sp["start"] : sp["end"]] == sp["text"], r["id"]
+                assert r["text"][sp["start"]:sp["end"]] == sp["text"], r["id"]
         path = os.path.join(HERE, name + ".jsonl")
         with open(path, "wb") as fh:
             fh.write(payload)
@@ -988,7 +975,8 @@ def main(argv):
         n = sum(tt.values())
         for t in TYPES:
             print("%-12s %4d %5.1f%%" % (t, tt[t], 100.0 * tt[t] / max(n, 1)))
-        persons = Counter(sp["text"] for r in allrecs for sp in r["spans"] if sp["type"] == "PERSON")
+        persons = Counter(sp["text"] for r in allrecs for sp in r["spans"]
+                          if sp["type"] == "PERSON")
         print("distinct PERSON strings:", len(persons), "of", sum(persons.values()))
         print("repeated:", [p for p, c in persons.items() if c > 1])
         wl = [len(r["text"].split()) for r in allrecs if r["lang"] != "ja"]
