@@ -43,8 +43,6 @@ def _invariant(params: Mapping) -> Invariant:
     w = params["width"]
     return Invariant(
         f"multiple of {w}",
-        "age_not_binned",
-        "age not on a bin boundary",
         lambda c, d: bad(c, F.pmod(to_integer(c, d), F.lit(w)) == 0),
     )
 
@@ -76,6 +74,8 @@ TREATMENT = Treatment(
     databrew=_databrew,
     params=(Param("width", int, 5),),
     normalize=_normalize,
+    reason="age_not_binned",
+    meaning="age not on a bin boundary",
     invariant=_invariant,
     coarser=_coarser,
     coarser_words=lambda name, p: f"`{name}` to {2 * (p.get('width') or 0)}-year bins",

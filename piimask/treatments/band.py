@@ -36,8 +36,6 @@ def _invariant(params: Mapping) -> Invariant:
     w = str(params["width"])
     return Invariant(
         f"multiple of {w}",
-        "band_not_binned",
-        "value not on a band boundary",
         lambda c, d: bad(c, on_grid(to_decimal(c, d), w)),
     )
 
@@ -54,6 +52,8 @@ TREATMENT = Treatment(
     databrew=lambda spec, keys: snap(spec.name, number(spec.params["width"]), multiply_first=False),
     params=(Param("width", (int, float)),),
     normalize=_normalize,
+    reason="band_not_binned",
+    meaning="value not on a band boundary",
     invariant=_invariant,
     coarser=lambda col, p, dtype: _banded(col, p["width"] * 2, dtype),
     coarser_words=lambda name, p: f"`{name}` to bands of width {2 * (p.get('width') or 0)}",

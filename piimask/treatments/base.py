@@ -54,11 +54,10 @@ class Param:
 
 @dataclass(frozen=True)
 class Invariant:
-    """What ``verify`` checks on every output value of a column with this treatment."""
+    """What ``verify`` checks on every output value of a column with these parameters (the
+    reason code and its meaning are the treatment's own: ``Treatment.reason``)."""
 
     check: str  # short name of the check, shown in the report
-    reason: str  # reason code when violated
-    meaning: str  # what the reason code means (the report's group header)
     violated: Callable[[Column, DataType], Column]  # true on a value that breaks it
 
 
@@ -109,6 +108,8 @@ class Treatment:
     normalize: Callable[[dict, str], dict] = _no_params  # check params (raise ParamError), fill defaults
     references: Callable[[Mapping[str, Any], str, set[str]], None] = _none  # other rubric columns named
     invariant: Callable[[Mapping[str, Any]], Invariant | None] = _none
+    reason: str | None = None  # verify's reason code when the invariant is violated
+    meaning: str | None = None  # what that reason code means (the report's group header)
     coarser: Callable[[Column, Mapping[str, Any], DataType], Column] | None = None  # k-anonymity level
     coarser_words: Callable[[str, Mapping[str, Any]], str] | None = None  # rubric.md, for that level
     level_name: str = "unchanged"  # the audit's name of the coarser level

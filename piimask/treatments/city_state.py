@@ -50,10 +50,10 @@ TREATMENT = Treatment(
     expression=_expression,
     words=lambda p, rotation: 'reduced to "City, ST" (street and ZIP removed)',
     databrew=_databrew,
+    reason="address_not_generalized",
+    meaning="address still holds digits (street number, ZIP) or is not 'City, ST'",
     invariant=lambda p: Invariant(
         "'City, ST' without digits",
-        "address_not_generalized",
-        "address still holds digits (street number, ZIP) or is not 'City, ST'",
         lambda c, d: bad(c, c.cast("string").rlike(CITY_STATE)),
     ),
     input_checks=_input_checks,

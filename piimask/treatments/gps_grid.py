@@ -48,8 +48,6 @@ def _invariant(params: Mapping) -> Invariant:
     step = _step(params["precision"])
     return Invariant(
         f"on the {step} degree grid",
-        "gps_precision",
-        "coordinate finer than the rubric's grid",
         lambda c, d: bad(c, on_grid(to_decimal(c, d), step)),
     )
 
@@ -76,6 +74,8 @@ TREATMENT = Treatment(
     databrew=lambda spec, keys: snap(spec.name, str(10 ** spec.params["precision"]), multiply_first=True),
     params=(Param("precision", int, 2),),
     normalize=_normalize,
+    reason="gps_precision",
+    meaning="coordinate finer than the rubric's grid",
     invariant=_invariant,
     coarser=_coarser,
     coarser_words=_coarser_words,

@@ -26,8 +26,6 @@ def _expression(col: Column, spec: ColumnSpec, ctx: RowContext) -> Column:
 def _invariant(params) -> Invariant:
     return Invariant(
         "64 lowercase hex",
-        "direct_not_digest",
-        "direct identifier is not a 64-hex HMAC-SHA256 digest",
         lambda c, d: bad(c, is_digest(c.cast("string"))),
     )
 
@@ -49,6 +47,8 @@ TREATMENT = Treatment(
     expression=_expression,
     words=lambda p, rotation: f"HMAC-SHA256, key of the event's {rotation} window",
     databrew=_databrew,
+    reason="direct_not_digest",
+    meaning="direct identifier is not a 64-hex HMAC-SHA256 digest",
     invariant=_invariant,
     keyed=True,
 )

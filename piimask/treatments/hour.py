@@ -63,10 +63,10 @@ TREATMENT = Treatment(
     expression=_expression,
     words=lambda p, rotation: "truncated to the hour, UTC",
     databrew=_databrew,
+    reason="timestamp_not_utc_hour",
+    meaning="timestamp not exactly on the hour in UTC",
     invariant=lambda p: Invariant(
         "on the hour, UTC",
-        "timestamp_not_utc_hour",
-        "timestamp not exactly on the hour in UTC",
         lambda c, d: bad(c, _hour_ok(c, d)),
     ),
     coarser=_coarser,

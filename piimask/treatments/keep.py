@@ -35,10 +35,10 @@ TREATMENT = Treatment(
     expression=lambda col, spec, ctx: col,
     words=lambda p, rotation: "kept unchanged",
     databrew=lambda spec, keys: [],
+    reason="behavioral_pii",
+    meaning="behavioral column holds an email, phone, MAC or card number",
     invariant=lambda p: Invariant(
         "no email/phone/MAC/card",
-        "behavioral_pii",
-        "behavioral column holds an email, phone, MAC or card number",
         behavioral_pii,
     ),
     class_value=True,

@@ -115,8 +115,6 @@ def _invariant(params: Mapping) -> Invariant:
     dets, serial = params["detectors"], params["serial_pattern"]
     return Invariant(
         "no detector fires",
-        "free_text_pii",
-        "a redaction detector still finds PII in free text",
         lambda c, d: bad(c, ~any_detected(c.cast("string"), dets, serial)),
     )
 
@@ -151,5 +149,7 @@ TREATMENT = Treatment(
     ),
     normalize=_normalize,
     references=_references,
+    reason="free_text_pii",
+    meaning="a redaction detector still finds PII in free text",
     invariant=_invariant,
 )

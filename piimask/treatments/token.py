@@ -88,8 +88,6 @@ def _invariant(params) -> Invariant:
     rx = token_regex(params)
     return Invariant(
         f"{params['format']} token format",
-        "token_format",
-        "quasi identifier does not have its token format",
         lambda c, d: bad(c, c.cast("string").rlike(rx)),
     )
 
@@ -111,6 +109,8 @@ TREATMENT = Treatment(
     databrew=_databrew,
     params=(Param("prefix", str), Param("namespace", str), Param("format", str, "plain")),
     normalize=_normalize,
+    reason="token_format",
+    meaning="quasi identifier does not have its token format",
     invariant=_invariant,
     keyed=True,
     class_value=True,

@@ -16,7 +16,7 @@ import os
 import sys
 
 from piimask.errors import guarded, report_error
-from piimask.rubric.load import RubricError, load_rubric
+from piimask.rubric import RubricError, load_rubric
 from piimask.verify.context import VerifyError
 from piimask.verify.runner import verify
 

@@ -21,7 +21,7 @@ from piimask.errors import PiiMaskError, UsageError
 from piimask.frames.read import CORRUPT_RECORD, INPUT_FORMATS, output_format, read_input
 from piimask.keys.keyring import Keyring
 from piimask.keys.keyring import load as load_keyring
-from piimask.rubric.load import Rubric, load_rubric
+from piimask.rubric import Rubric, load_rubric
 from piimask.storage.audit import latest_audit
 from piimask.storage.fs import Storage
 from piimask.storage.paths import is_local

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pyspark.sql import functions as F
 
 from piimask.frames.keys import TOKEN_IPAD, TOKEN_OPAD, keys_frame
-from piimask.treatments.core import token
+from piimask.treatments.token import token
 from piimask.verify.backend import Finding, cells
 from piimask.verify.passes import KEYED_VALUES
 from piimask.verify.reasons import Reason

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from pyspark.sql import functions as F
 
-from piimask.rubric.load import Privacy
+from piimask.rubric import Privacy
 from piimask.storage.audit import AUDIT_DIR
 from piimask.verify.backend import quoted
 from piimask.verify.context import Context

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from pyspark.sql import SparkSession
 
-from piimask.rubric.load import Rubric
+from piimask.rubric import Rubric
 from piimask.verify import keyed, leaks
 from piimask.verify import output as output_checks
 from piimask.verify import raw as raw_checks
