@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import IntEnum
 
 from pyspark.sql import Column, DataFrame, Observation
 from pyspark.sql import functions as F
@@ -42,10 +43,16 @@ __all__ = [
     "raw_pass",
 ]
 
-# the kinds of rows in the raw pass's table
-NEEDLES = 0  # (column, value): distinct values of the direct and quasi columns, every row
-KEYED_VALUES = 1  # (column, _window, value): distinct HMAC and token values of valid rows
-BEHAVIORAL_TUPLES = 2  # (tuple, n): the behavioral tuples of valid rows with their row counts
+
+class RawKind(IntEnum):
+    """What a row of the raw pass's table holds."""
+
+    NEEDLES = 0  # (column, value): distinct values of the direct and quasi columns, every row
+    KEYED_VALUES = 1  # (column, _window, value): distinct HMAC and token values of valid rows
+    BEHAVIORAL_TUPLES = 2  # (tuple, n): the behavioral tuples of valid rows with their row counts
+
+
+NEEDLES, KEYED_VALUES, BEHAVIORAL_TUPLES = RawKind  # the names the checks use
 
 
 @dataclass(frozen=True)
@@ -134,9 +141,9 @@ class RawFacts:
     distinct: Mapping[str, int]  # distinct raw values per token column, in valid rows
     values: DataFrame | None  # the kept table of raw values (kind, column, _window, value, tuple, n)
 
-    def of_kind(self, kind: int, columns: list[str] | None = None) -> DataFrame:
+    def of_kind(self, kind: RawKind, columns: list[str] | None = None) -> DataFrame:
         """Rows of one kind of the table (of some columns)."""
-        df = self.values.where(F.col("kind") == kind)
+        df = self.values.where(F.col("kind") == int(kind))
         return df if columns is None else df.where(F.col("column").isin(columns))
 
 
@@ -145,10 +152,10 @@ def _raw_cells(ctx: Context, valid: Column) -> list[Column]:
     hmac = {s.name for s in ctx.rubric.with_treatment("hmac")}
     null, no_tuple = F.lit(None).cast("string"), F.lit(None).cast("array<string>")
 
-    def cell(kind: int, column: str | None, window: Column, value: Column, tup: Column = no_tuple):
+    def cell(kind: RawKind, column: str | None, window: Column, value: Column, tup: Column = no_tuple):
         name = F.lit(column).cast("string")
         return F.struct(
-            F.lit(kind).alias("kind"),
+            F.lit(int(kind)).alias("kind"),
             name.alias("column"),
             window.alias(WINDOW),
             value.alias("value"),
