@@ -198,7 +198,7 @@ def test_wheel_is_reproducible_and_installable(tmp_path):
     b = build_wheel(tmp_path / "b")
     assert a.read_bytes() == b.read_bytes() and content_digest(a) == content_digest(b)
     names = zipfile.ZipFile(a).namelist()
-    assert "piimask/recipe.py" in names and "piimask-0.1.0.dist-info/RECORD" in names
+    assert "piimask/aws/recipe.py" in names and "piimask/treatments/freetext/names.json" in names and "piimask-0.1.0.dist-info/RECORD" in names
     done = subprocess.run(
         [
             sys.executable,
@@ -216,7 +216,7 @@ def test_wheel_is_reproducible_and_installable(tmp_path):
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "site" / "piimask" / "rubric.py").is_file()
+    assert (tmp_path / "site" / "piimask" / "rubric" / "load.py").is_file()
     assert json.loads(json.dumps(names))  # names are plain strings
 
 
