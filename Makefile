@@ -39,7 +39,7 @@ test: $(STAMP) jars
 
 # unit and Spark tests: no end-to-end runs, no moto servers
 test-fast: $(STAMP) jars
-	$(BIN)/python -m pytest -q -m "(unit or spark) and not aws"
+	$(BIN)/python -m pytest -q -m "(unit or spark) and not (aws or e2e)"
 
 bench: $(STAMP) jars
 	$(BIN)/python -m benchmarks.run

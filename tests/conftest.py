@@ -4,7 +4,8 @@ default rubric, and the markers.
 Tests live by what they need: ``unit/`` (no Spark), ``spark/`` (the shared session, small frames),
 ``e2e/`` (whole runs of the job, verify and the lifecycle commands), ``aws/`` (moto servers over
 real HTTP). Each test is marked by its folder; a test elsewhere that uses a moto fixture is also
-marked ``aws``. ``make test-fast`` runs ``-m "(unit or spark) and not aws"``.
+marked ``aws``, and a Spark test that runs a whole tool (the generator writing a dataset) carries
+``e2e`` itself. ``make test-fast`` runs ``-m "(unit or spark) and not (aws or e2e)"``.
 """
 
 from __future__ import annotations

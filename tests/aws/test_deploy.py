@@ -198,7 +198,11 @@ def test_wheel_is_reproducible_and_installable(tmp_path):
     b = build_wheel(tmp_path / "b")
     assert a.read_bytes() == b.read_bytes() and content_digest(a) == content_digest(b)
     names = zipfile.ZipFile(a).namelist()
-    assert "piimask/aws/recipe.py" in names and "piimask/treatments/freetext/names.json" in names and "piimask-0.1.0.dist-info/RECORD" in names
+    assert (
+        "piimask/aws/recipe.py" in names
+        and "piimask/treatments/freetext/names.json" in names
+        and "piimask-0.1.0.dist-info/RECORD" in names
+    )
     done = subprocess.run(
         [
             sys.executable,

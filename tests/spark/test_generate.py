@@ -130,6 +130,7 @@ def test_null_rate_spares_the_key_columns(spark):
     assert without_notes and not any(lb.row in without_notes for lb in labels)
 
 
+@pytest.mark.e2e  # generates a dataset with the generator: a whole tool run
 def test_spark_writers_round_trip(spark, tmp_path):
     df = gen.generate(spark, 40, seed=2, null_rate=0.1)
     expected = sorted(df.collect())
@@ -148,6 +149,7 @@ def test_spark_writers_round_trip(spark, tmp_path):
     assert got == as_text
 
 
+@pytest.mark.e2e  # generates a dataset with the generator: a whole tool run
 def test_committed_sample_equals_a_fresh_regeneration(spark, tmp_path):
     import faker
 

@@ -97,6 +97,7 @@ def test_luhn_check_agrees_with_the_baselines_python_luhn(spark):
     assert 300 < sum(want) < len(want) - 300  # both outcomes, many times each
 
 
+@pytest.mark.e2e  # generates a dataset with the generator: a whole tool run
 def test_every_prefilter_passes_every_text_its_detector_finds_something_in(spark):
     # a prefilter is a necessary condition: a text it rejects must hold nothing to redact
     from piimask.tools.generate import generate_with_labels
@@ -265,6 +266,7 @@ def test_score_counts_a_span_caught_only_when_every_character_is_gone():
     assert table["EMAIL"]["recall"] == 0.0 and table["EMAIL"]["precision"] is None
 
 
+@pytest.mark.e2e  # generates a dataset with the generator: a whole tool run
 def test_measurement_on_a_small_generated_set(spark):
     from piimask.tools.redaction_report import measure
 
