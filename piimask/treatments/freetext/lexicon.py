@@ -61,7 +61,9 @@ CUES: dict[str, str] = {
     "before": """per cust customer client cliente kunde kundin tech technician operator foreman forewoman
         supervisor manager driver contact attn attn: att. att: name name: owner user usuario usuaria
         según capataz encargado encargada técnico jefe atención laut kollege kollegin monteur meister
-        polier bauleiter bauleiterin selon d'après technicien technicienne responsable""",
+        polier bauleiter bauleiterin selon d'après technicien technicienne responsable hey hi hello hallo
+        hola bonjour salut thanks thx danke merci gracias dear liebe lieber cher chère estimado estimada
+        lead contact: owner: name: tech: cust: customer: client: kunde: cliente:""",
     # weaker words before a name: the next word counts only when it is capitalised and a known name
     "before_weak": """called call calls ask asked spoke talked told tell email emailed texted text met
         with by from for to and or of habló hablar llamar llamó avisar preguntar con para mit von an
@@ -85,6 +87,15 @@ CUES: dict[str, str] = {
         obra almacén sucursal planta taller oficina bodega""",
     # prepositions before a place
     "place_before": """in at near to toward towards en à au aux vers nach bei nahe hacia desde""",
+    # determiners: a capitalised word after one is a thing or a place ("Der Koch", "the Jackson site")
+    "determiner": """the a an this that these those der die das den dem des ein eine einen einem einer vom
+        zum zur beim im am le la les un une du des ce cette ces au aux el los las uno una unos unas
+        este esta estos estas al""",
+    # words after a name that make it a company
+    "company_after": """& and inc inc. llc ltd ltd. gmbh ag kg sa sas sarl s.a. sl s.l. co co. corp corp.
+        construction constructions sons bros brothers group gruppe bau services""",
+    # right after a name: the person is from a team or a place
+    "from_after": """from du vom del""",
     # street types written as their own word (after or before the name)
     "street_type": """street st st. avenue ave ave. av av. road rd rd. boulevard blvd blvd. drive dr dr. lane ln
         ln. court ct ct. place pl pl. square sq terrace ter parkway pkwy highway hwy circle cir trail trl

@@ -1,0 +1,158 @@
+package io.piimask.spark.text;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Postal addresses as one span: a core (US "number + street + type", French "number + rue ...",
+ * Spanish "calle ... number", German "Hauptstraße 5" / "Neue Straße 12", PO Box / Postfach / BP,
+ * Japanese kanji or romaji chome-ban-go) extended to the right by tails: unit/floor designators
+ * (apt, suite, #, bât., 3º izq, 3. Stock), postcode + city, city + state + ZIP, a Japanese
+ * postcode.
+ */
+public final class AddressDetector implements Detector {
+  private static final String CAP = "\\p{Lu}[\\p{L}'’.-]*";
+  private static final String WORD = "(?:" + CAP + "|\\d+(?:st|nd|rd|th)|\\d{1,4})";
+  private static final String DIR = "(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\\.?";
+  private static final String US_TYPE = "(?:St|Street|Ave|Avenue|Av|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Ct"
+      + "|Court|Pl|Place|Sq|Square|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Trl|Trail|Way|Pike|Expy"
+      + "|Expressway|Fwy|Freeway|Plz|Plaza|Aly|Alley|Loop|Row|Path|Walk|Crescent|Cres|Close|Mews|Cove|Cv"
+      + "|Xing|Crossing|Bend|Run|Ridge|Point|Pt)";
+  private static final String NUM = "(?<![\\p{L}\\p{N}.,:/#-])\\d{1,6}[A-Za-z]?(?:-\\d{1,4})?";
+  private static final Pattern US = Pattern.compile(
+      "(?u)" + NUM + "\\s+(?:" + DIR + "\\s+)?(?:" + WORD + "\\s+){1,4}?" + US_TYPE + "\\.?(?:\\s+" + DIR
+          + ")?(?![\\p{L}\\p{N}])"
+          + "|(?u)" + NUM + "\\s+" + DIR + "\\s+\\d{1,5}\\s+" + DIR + "(?![\\p{L}\\p{N}])"
+          + "|(?u)" + NUM + "\\s+(?:N|S|E|W|NE|NW|SE|SW)\\s+" + CAP + "(?:\\s+" + CAP + ")?(?![\\p{L}\\p{N}])"
+          + "|(?iu)" + NUM + "\\s+(?:[a-z]+\\s+){1,3}(?:st|ave|rd|blvd|street|avenue|road|drive|lane|hwy)\\.?"
+          + "(?![\\p{L}\\p{N}])");
+  private static final String PARTICLE = "(?:(?:de|du|des|la|le|les|l'|d'|sur|en|del|los|las|el|y|am|an|der)\\s*)";
+  private static final Pattern FR = Pattern.compile(
+      "(?iu)" + NUM + "(?:\\s?(?:bis|ter))?,?\\s+(?:rue|avenue|av\\.|allée|boulevard|bd\\.?|chemin|impasse|route"
+          + "|quai|cours|place|passage|square|voie|esplanade|promenade|faubourg|rond-point|chaussée|montée)\\s+"
+          + PARTICLE + "*(?-i:" + CAP + ")(?:[\\s-]+" + PARTICLE + "*(?-i:" + CAP + ")){0,4}");
+  private static final Pattern ES = Pattern.compile(
+      "(?iu)(?<![\\p{L}])(?:calle|c/|avenida|avda\\.?|av\\.|avd\\.?|paseo|p[º°]|plaza|pza\\.?|camino|carretera"
+          + "|ctra\\.?|ronda|travesía|glorieta|rambla|vía|bulevar|calzada)\\s*" + PARTICLE + "*(?-i:" + CAP
+          + ")(?:\\s+" + PARTICLE + "*(?-i:" + CAP + ")){0,4},?\\s+(?:n[º°o]\\.?\\s*)?\\d{1,5}[A-Za-z]?(?![\\p{L}\\p{N}])");
+  private static final Pattern DE = Pattern.compile(
+      "(?u)(?<![\\p{L}])\\p{Lu}[\\p{L}-]*?(?:straße|strasse|str\\.|weg|platz|gasse|allee|ring|damm|ufer|chaussee"
+          + "|steig|pfad)\\s?\\d{1,4}\\s?[a-zA-Z]?(?:\\s?[-/]\\s?\\d{1,4}[a-z]?)?(?![\\p{L}\\p{N}])"
+          + "|(?u)(?<![\\p{L}])(?:" + CAP + "\\s+){1,2}(?:Straße|Strasse|Str\\.|Weg|Platz|Allee|Gasse|Ring|Damm"
+          + "|Ufer|Chaussee)\\s+\\d{1,4}\\s?[a-zA-Z]?(?![\\p{L}\\p{N}])");
+  private static final Pattern BOX = Pattern.compile(
+      "(?iu)(?<![\\p{L}])(?:p\\.?\\s?o\\.?\\s?box|post office box|postfach|apartado(?: de correos)?|apdo\\.?"
+          + "|case postale|cp)\\s+\\d{1,7}(?:\\s\\d{2,3}){0,3}(?![\\p{L}\\p{N}])");
+  private static final Pattern JA_KANJI = Pattern.compile(
+      "(?:\\p{IsHan}{2,3}[都道府県])?\\p{IsHan}{1,5}?[市区町村郡](?:\\p{IsHan}{1,4}?[区町村])?"
+          + "[\\p{IsHan}ぁ-んァ-ンー]{0,8}?\\d{1,4}(?:丁目|番地?|号)?(?:[-−‐ー－]\\d{1,4}(?:番地?|号)?){1,3}");
+  private static final Pattern JA_ROMAJI = Pattern.compile(
+      "(?u)(?<![\\p{L}\\p{N}-])(?:\\d{1,4}-\\d{1,4}(?:-\\d{1,4})?\\s+" + CAP + "|" + CAP
+          + "\\s+\\d{1,4}-\\d{1,4}(?:-\\d{1,4})?),\\s*" + CAP
+          + "-(?:ku|shi|cho|chō|machi|gun|ken)(?![\\p{L}])");
+  private static final String STATES = "(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI"
+      + "|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR"
+      + "|QC|ON|BC|AB|MB|NS|NB|NL|PE|SK)";
+  private static final String CITY = "\\p{Lu}[\\p{L}'’.-]*(?:[\\s-](?:(?:de|del|la|le|sur|am|an|der|im|en|di)\\s)?"
+      + "\\p{Lu}[\\p{L}'’.-]*){0,3}";
+  private static final Pattern[] TAILS = {
+    // unit, floor, building
+    Pattern.compile("(?iu)^,?\\s*(?:apt\\.?|apartment|suite|ste\\.?|unit|bldg\\.?|building|fl\\.?|floor|rm\\.?"
+        + "|room|dock|bureau|bât\\.?|bâtiment|batiment|étage|esc\\.?|escalera|piso|puerta|planta|whg\\.?"
+        + "|wohnung|etage|lot|space|spc)\\s*#?\\s*[\\p{L}\\p{N}-]{1,6}(?![\\p{L}\\p{N}])"),
+    Pattern.compile("(?u)^\\s*#\\s?\\d{1,6}[A-Za-z]?(?![\\p{L}\\p{N}])"),
+    Pattern.compile("(?iu)^,\\s*\\d{1,2}\\.\\s*(?:stock|og|etage|obergeschoss)(?![\\p{L}])"),
+    Pattern.compile("(?iu)^,?\\s*\\d{1,2}\\s?[º°ª](?:\\s?[a-z]{1,4}\\.?)?(?:\\s(?:izq|dcha|izda|dra|centro)\\.?)?"
+        + "(?![\\p{L}\\p{N}])"),
+    Pattern.compile("(?iu)^,\\s*(?:bajo|entresuelo|ático|atico|principal|izq\\.?|dcha\\.?)(?![\\p{L}])"),
+    Pattern.compile("(?iu)^,?\\s*(?:bp|cs|cedex)\\s+\\d{1,5}(?![\\p{L}\\p{N}])"),
+    Pattern.compile("(?u)^,\\s*(?:Col\\.|Colonia|Fracc\\.|Barrio)\\s+" + CITY),
+    Pattern.compile("(?u)^\\s+(?:Ouest|Est|Nord|Sud|Norte|Sur|Oeste|Este)(?![\\p{L}])"),
+    // postcode + city (EU), a Japanese postcode
+    Pattern.compile("(?u)^,?\\s*(?:[A-Z]-)?\\d{4,5}\\s+" + CITY + "(?:\\s+(?:Cedex|CEDEX)(?:\\s\\d{1,2})?)?"),
+    // city + state + ZIP (US, Canada)
+    Pattern.compile("(?u)^,\\s*" + CITY + ",?\\s+" + STATES + "(?:\\s+\\d{5}(?:-\\d{4})?|\\s+[A-Z]\\d[A-Z]\\s?\\d[A-Z]\\d)?"
+        + "(?![\\p{L}\\p{N}])"),
+    Pattern.compile("(?u)^,\\s*" + CITY + "\\s*\\(\\p{Lu}[\\p{L}-]*\\)\\s*(?:[A-Z]\\d[A-Z]\\s?\\d[A-Z]\\d)?"),
+    Pattern.compile("(?u)^,\\s*" + CITY + "\\s+\\d{3}-\\d{4}(?!\\d)"),
+    Pattern.compile("(?u)^,\\s*" + CITY + "\\s+\\d{5}(?:-\\d{4})?(?!\\d)"),
+  };
+  /** a city alone after the street, only when nothing else follows on the line: "..., Montréal" */
+  private static final Pattern CITY_ONLY = Pattern.compile("(?u)^,\\s*" + CITY + "(?=\\s*(?:$|[.;)]|,\\s*\\p{Lu}\\p{Lu}))");
+
+  @Override
+  public Kind kind() {
+    return Kind.ADDRESS;
+  }
+
+  @Override
+  public void find(Doc doc, List<Span> out) {
+    String t = doc.text;
+    if (doc.digits == 0) {
+      return;
+    }
+    scan(US, doc, out);
+    scan(FR, doc, out);
+    scan(ES, doc, out);
+    scan(DE, doc, out);
+    scan(BOX, doc, out);
+    if (t.indexOf('-') >= 0) {
+      scan(JA_ROMAJI, doc, out);
+    }
+    for (int i = 0; i < t.length(); i++) {
+      if (Doc.isHan(t.charAt(i))) {
+        scan(JA_KANJI, doc, out);
+        break;
+      }
+    }
+  }
+
+  private void scan(Pattern p, Doc doc, List<Span> out) {
+    Matcher m = p.matcher(doc.text);
+    while (m.find()) {
+      if (p == DE && ambiguousGerman(doc, m.group())) {
+        continue;
+      }
+      int start = m.start();
+      if (p == JA_KANJI && start > 0 && doc.text.charAt(start - 1) == '〒') {
+        start--;
+      }
+      int end = extend(doc.text, m.end());
+      out.add(new Span(start, end, Kind.ADDRESS));
+    }
+  }
+
+  /** "Training 3", "Monitoring 2": the ring/damm/ufer endings need a German note. */
+  private static boolean ambiguousGerman(Doc doc, String core) {
+    String l = core.toLowerCase().replaceAll("[\\s\\d/a-z-]*$", "");
+    String low = core.toLowerCase();
+    boolean weak = low.matches("(?s).*?(ring|damm|ufer|steig|pfad)\\s?\\d.*");
+    return weak && !"de".equals(doc.language()) && !l.isEmpty();
+  }
+
+  static int extend(String t, int end) {
+    boolean grew = true;
+    int rounds = 0;
+    while (grew && rounds++ < 8) {
+      grew = false;
+      String rest = t.substring(end);
+      for (Pattern tail : TAILS) {
+        Matcher m = tail.matcher(rest);
+        if (m.find() && m.end() > 0) {
+          end += m.end();
+          grew = true;
+          break;
+        }
+      }
+      if (!grew) {
+        Matcher m = CITY_ONLY.matcher(rest);
+        if (m.find() && m.end() > 0 && rounds > 1) {
+          end += m.end();
+          grew = true;
+        }
+      }
+    }
+    return end;
+  }
+}
