@@ -78,8 +78,10 @@ CUES: dict[str, str] = {
         |telefonat mit|anruf von|übergabe an|übergeben an|im auftrag von|fahrzeug von|laptop von|crew of""",
     # verbs right after a name that make it a person
     "after": """says said asked wants wanted needs needed called calls reported reports confirmed
-        picked borrowed returned will's is's dice dijo pide pidió llamó quiere tiene confirma reporta
-        sagt sagte meldet meldete bittet will hat ruft rief dit a appelé demande signale veut""",
+        picked borrowed returned dice dijo pide pidió llamó quiere tiene confirma reporta
+        sagt sagte meldet meldete bittet will hat ruft rief dit appelé demande signale veut""",
+    # verbs of saying right after a name: even a lower-case name that is also a word is a person
+    "saying": """says said asked told dice dijo sagt sagte meint dit""",
     # nouns after a name that make it a place or a thing, not a person
     "place_after": """yard site branch depot office warehouse store shop plant campus location locations
         facility job jobsite district county city area region airport station street road avenue
@@ -95,7 +97,7 @@ CUES: dict[str, str] = {
     "company_after": """& and inc inc. llc ltd ltd. gmbh ag kg sa sas sarl s.a. sl s.l. co co. corp corp.
         construction constructions sons bros brothers group gruppe bau services""",
     # right after a name: the person is from a team or a place
-    "from_after": """from du vom del""",
+    "from_after": """from du vom""",
     # street types written as their own word (after or before the name)
     "street_type": """street st st. avenue ave ave. av av. road rd rd. boulevard blvd blvd. drive dr dr. lane ln
         ln. court ct ct. place pl pl. square sq terrace ter parkway pkwy highway hwy circle cir trail trl

@@ -21,7 +21,7 @@ public final class AddressDetector implements Detector {
       + "|Xing|Crossing|Bend|Run|Ridge|Point|Pt)";
   private static final String NUM = "(?<![\\p{L}\\p{N}.,:/#-])\\d{1,6}[A-Za-z]?(?:-\\d{1,4})?";
   private static final Pattern US = Pattern.compile(
-      "(?u)" + NUM + "\\s+(?:" + DIR + "\\s+)?(?:" + WORD + "\\s+){1,4}?" + US_TYPE + "\\.?(?:\\s+" + DIR
+      "(?u)" + NUM + "\\s+(?:" + DIR + "\\s+)?(?:" + WORD + "\\s+){1,4}" + US_TYPE + "\\.?(?:\\s+" + DIR
           + ")?(?![\\p{L}\\p{N}])"
           + "|(?u)" + NUM + "\\s+" + DIR + "\\s+\\d{1,5}\\s+" + DIR + "(?![\\p{L}\\p{N}])"
           + "|(?u)" + NUM + "\\s+(?:N|S|E|W|NE|NW|SE|SW)\\s+" + CAP + "(?:\\s+" + CAP + ")?(?![\\p{L}\\p{N}])"

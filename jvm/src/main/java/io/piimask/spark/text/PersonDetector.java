@@ -81,7 +81,7 @@ public final class PersonDetector implements Detector {
   }
 
   private static boolean isFunctionWord(Lexicon lex, String w) {
-    return lex.cue("calendar", w) || lex.cue("before", w) || lex.cue("before_weak", w)
+    return lex.cue("before", w) || lex.cue("before_weak", w)
         || lex.cue("honorific", w) || lex.cue("after", w) || lex.cue("determiner", w)
         || lex.cue("place_after", w) || lex.cue("street_type", w) || lex.cue("unit", w)
         || lex.cue("company_after", w) || lex.cue("role", w);
@@ -183,13 +183,19 @@ public final class PersonDetector implements Detector {
     int rightCue = rightCue(doc, lex, end - 1);
     boolean placeAfter = placeOrCompanyAfter(doc, lex, end - 1);
     boolean sentenceStart = doc.sentenceStart(first);
+    boolean saying = sayingAfter(doc, lex, end - 1);
+    boolean shortCaps = count == 1 && first.isAllCaps() && first.length() <= 3;
     boolean accept;
-    if (lex.cue("calendar", firstBase) && !honorific) {
+    if (lex.cue("calendar", firstBase) && !honorific && !saying && !roleAfter(doc, lex, end - 1)) {
       accept = false;
     } else if (honorific || suffix) {
       accept = !lower || known == count;
     } else if (determiner || placeAfter) {
       accept = false;
+    } else if (shortCaps && leftCue < 2) {
+      accept = false;
+    } else if (saying && known == count && !(lower && lex.maxZipf(firstBase) >= 5.5f)) {
+      accept = true;
     } else if (leftCue >= 2 || rightCue >= 2) {
       accept = lower ? known == count && !wordish(lex, firstBase, lang) : known + unknown == count;
       if (lower && count == 1 && rightCue < 2 && lex.maxZipf(firstBase) >= 5.0f) {
@@ -199,7 +205,7 @@ public final class PersonDetector implements Detector {
       accept = !lower && known >= 1 && (!sentenceStart || !wordish(lex, firstBase, lang)) && !placePrep;
     } else if (count >= 2 && !lower && known == count && firsts >= 1) {
       accept = !(caps && sentenceStart && count == 2 && wordish(lex, base(last), lang));
-    } else if (count == 1 && cap && !sentenceStart && !placePrep && lex.isFirst(firstBase)
+    } else if (count == 1 && cap && !sentenceStart && !placePrep && lex.isFirst(firstBase) && !camel(first)
         && !wordish(lex, firstBase, lang) && !("de".equals(lang) && lex.zipf(firstBase, 1) >= 3.0f)) {
       accept = true;
     } else {
@@ -210,6 +216,32 @@ public final class PersonDetector implements Detector {
     }
     out.add(new Span(first.start, last.end - suffixLength(last), Kind.PERSON));
     return end;
+  }
+
+  /** An inner capital (SiFa, DeWalt): a brand or an abbreviation more often than a name. */
+  private static boolean camel(Token t) {
+    for (int k = 1; k < t.text.length(); k++) {
+      if (Character.isUpperCase(t.text.charAt(k)) && t.text.charAt(k - 1) != '-') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A verb of saying right after token j (maybe after a comma): "mark said", "Bobby, said". */
+  private static boolean sayingAfter(Doc doc, Lexicon lex, int j) {
+    Token next = doc.token(j + 1);
+    if (next == null) {
+      return false;
+    }
+    String g = doc.between(doc.token(j), next).trim();
+    return (g.isEmpty() || g.equals(",")) && lex.cue("saying", next.lower);
+  }
+
+  /** A bracketed role right after token j: "jan (warehouse)". */
+  private static boolean roleAfter(Doc doc, Lexicon lex, int j) {
+    Token next = doc.token(j + 1);
+    return next != null && doc.between(doc.token(j), next).trim().equals("(") && lex.cue("role", next.lower);
   }
 
   /** An ordinary word in the note's language or in English (notes mix in English jargon). */

@@ -27,15 +27,19 @@ public final class PhoneDetector implements Detector {
           + "|\\btracking|\\bcase|\\bquote|\\bart\\.?-?nr|\\bartikel\\w*|\\bbestell\\w*|\\bauftrag\\w*|\\brechnung\\w*"
           + "|\\blieferschein|\\bcommande|\\bfacture|\\bdevis|\\bavoir|\\bsuivi|\\bpedido|\\bfactura|\\balbarán"
           + "|\\bpresupuesto|\\bseguimiento|\\breferencia|\\bsku|\\blot|\\bbatch|\\bcharge|\\bcontract|\\bcert"
-          + "|\\bbadge|\\bclaim|\\bitem|\\bmodel|\\bserial|\\bs/n|\\bsn|\\bnr\\.?|\\bno\\.|#|n°|nº)"
+          + "|\\bbadge|\\bclaim|\\bitem|\\bmodel|\\bserial|\\bs/n|\\bsn|\\bnr\\.?|\\bno\\.|n°|nº)"
           + "\\s*(?:no\\.?|nr\\.?|number|num\\.?|n°|nº|#|:)?\\s*$");
   private static final Pattern PHONE_CUE = Pattern.compile(
       "(?iu)(?:\\btel|\\btél|\\bteléfono|\\btelefon\\w*|\\bphone|\\bph|\\bcell|\\bmobile?|\\bmob|\\bcall\\w*"
           + "|\\btext|\\bsms|\\bfax|\\bhandy|\\brückruf\\w*|\\bdurchwahl|\\bportable|\\bfixe|\\bmóvil|\\bmovil"
           + "|\\bllamar|\\bllama|\\bnúmero|\\bnumero|\\bline|\\bappeler|\\bjoindre|\\bnuméro|\\bwhatsapp|\\bvm"
-          + "|携帯|電話|\\btel:|\\bkeitai|\\bdenwa|\\bnew #|\\b#)[^\\p{N}\\n]{0,25}$");
+          + "|携帯|電話|\\btel:|\\bkeitai|\\bdenwa|(?:\\bnew|\\bhis|\\bher|\\bmy|\\bcell|\\bphone)\\s?#)"
+          + "[^\\p{N}\\n]{0,25}$");
   private static final Pattern DATE = Pattern.compile(
       "\\d{1,4}[./-]\\d{1,2}[./-]\\d{1,4}|\\d{1,2}[./]\\d{1,2}\\.?|\\d{4}-\\d{2}-\\d{2}.*");
+  private static final Pattern DATE_START = Pattern.compile(
+      "(?:\\d{4}[-/.][01]?\\d[-/.][0-3]?\\d|[0-3]?\\d[-/.][0-3]?\\d[-/.](?:\\d{4}|\\d{2}))(?!\\d|[-/.]\\d)");
+  private static final Pattern SLASH_AHEAD = Pattern.compile("\\s*/");
   private final List<String> regions;
 
   public PhoneDetector(List<String> regions) {
@@ -53,20 +57,30 @@ public final class PhoneDetector implements Detector {
       return;
     }
     Matcher m = CANDIDATE.matcher(doc.text);
-    while (m.find()) {
-      int start = m.start(), end = m.end();
-      String cand = m.group();
-      // trailing separators belong to the prose
-      while (end > start && !Character.isDigit(doc.text.charAt(end - 1))) {
-        end--;
-      }
-      cand = doc.text.substring(start, end);
-      int d = Text.digitCount(cand);
-      if (d < 6 || d > 20) {
+    int from = 0;
+    while (from < doc.text.length() && m.find(from)) {
+      int start = m.start();
+      from = m.end();
+      // the longest prefix that ends a digit group and is a phone: "213.555.0148 / 3450" is a
+      // phone and a number after a slash
+      if (DATE_START.matcher(doc.text).region(start, m.end()).lookingAt()) {
         continue;
       }
-      if (isPhone(doc, start, cand)) {
-        out.add(new Span(start, end, Kind.PHONE));
+      for (int end = m.end(); end > start; end--) {
+        if (!Character.isDigit(doc.text.charAt(end - 1))
+            || end < m.end() && !SLASH_AHEAD.matcher(doc.text).region(end, m.end()).lookingAt()) {
+          continue;
+        }
+        String cand = doc.text.substring(start, end);
+        int d = Text.digitCount(cand);
+        if (d < 6) {
+          break;
+        }
+        if (d <= 20 && isPhone(doc, start, cand)) {
+          out.add(new Span(start, end, Kind.PHONE));
+          from = end;
+          break;
+        }
       }
     }
   }
