@@ -19,7 +19,8 @@ public final class AddressDetector implements Detector {
       + "|Court|Pl|Place|Sq|Square|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Trl|Trail|Way|Pike|Expy"
       + "|Expressway|Fwy|Freeway|Plz|Plaza|Aly|Alley|Loop|Row|Path|Walk|Crescent|Cres|Close|Mews|Cove|Cv"
       + "|Xing|Crossing|Bend|Run|Ridge|Point|Pt)";
-  private static final String NUM = "(?<![\\p{L}\\p{N}.,:/#-])\\d{1,6}[A-Za-z]?(?:-\\d{1,4})?";
+  /** a house number; the character before it is checked by the scan (numberStarts) */
+  private static final String NUM = "\\d{1,6}[A-Za-z]?(?:-\\d{1,4})?";
   private static final Pattern US = Pattern.compile(
       "(?u)" + NUM + "\\s+(?:" + DIR + "\\s+)?(?:" + WORD + "\\s+){1,4}" + US_TYPE + "\\.?(?:\\s+" + DIR
           + ")?(?![\\p{L}\\p{N}])"
@@ -41,11 +42,20 @@ public final class AddressDetector implements Detector {
           + "|steig|pfad)\\s?\\d{1,4}\\s?[a-zA-Z]?(?:\\s?[-/]\\s?\\d{1,4}[a-z]?)?(?![\\p{L}\\p{N}])"
           + "|(?u)(?<![\\p{L}])(?:" + CAP + "\\s+){1,2}(?:Straße|Strasse|Str\\.|Weg|Platz|Allee|Gasse|Ring|Damm"
           + "|Ufer|Chaussee)\\s+\\d{1,4}\\s?[a-zA-Z]?(?![\\p{L}\\p{N}])");
+  /** "Am Markt 3", "An der Alster 12", only with a postcode and city after */
+  private static final Pattern DE_PREP = Pattern.compile(
+      "(?u)(?<![\\p{L}])(?:Am|An der|An den|Im|In der|In den|Auf der|Auf dem|Zum|Zur|Unter den|Hinter der)\\s+"
+          + CAP + "\\s+\\d{1,4}\\s?[a-z]?(?=,?\\s*\\d{5}\\s+\\p{Lu})");
+  /** type first, number after: "Rue du Faubourg 12" (Belgium, Switzerland), with a postcode after */
+  private static final Pattern FR_TYPE_FIRST = Pattern.compile(
+      "(?u)(?<![\\p{L}])(?:[Rr]ue|[Aa]venue|[Bb]oulevard|[Cc]hemin|[Aa]llée|[Qq]uai|[Ii]mpasse|[Rr]oute)\\s+"
+          + PARTICLE + "*" + CAP + "(?:[\\s-]+" + PARTICLE + "*" + CAP + "){0,3},?\\s+\\d{1,4}[a-z]?"
+          + "(?=,?\\s*\\d{4,5}\\s+\\p{Lu})");
   private static final Pattern BOX = Pattern.compile(
       "(?iu)(?<![\\p{L}])(?:p\\.?\\s?o\\.?\\s?box|post office box|postfach|apartado(?: de correos)?|apdo\\.?"
           + "|case postale|cp)\\s+\\d{1,7}(?:\\s\\d{2,3}){0,3}(?![\\p{L}\\p{N}])");
   private static final Pattern JA_KANJI = Pattern.compile(
-      "(?:\\p{IsHan}{2,3}[都道府県])?\\p{IsHan}{1,5}?[市区町村郡](?:\\p{IsHan}{1,4}?[区町村])?"
+      "(?:(?<![\\d-])\\d{3}[-−]\\d{4}\\s*)?(?:\\p{IsHan}{2,3}[都道府県])?\\p{IsHan}{1,5}?[市区町村郡](?:\\p{IsHan}{1,4}?[区町村])?"
           + "[\\p{IsHan}ぁ-んァ-ンー]{0,8}?\\d{1,4}(?:丁目|番地?|号)?(?:[-−‐ー－]\\d{1,4}(?:番地?|号)?){1,3}");
   private static final Pattern JA_ROMAJI = Pattern.compile(
       "(?u)(?<![\\p{L}\\p{N}-])(?:\\d{1,4}-\\d{1,4}(?:-\\d{1,4})?\\s+" + CAP + "|" + CAP
@@ -76,6 +86,7 @@ public final class AddressDetector implements Detector {
         + "(?![\\p{L}\\p{N}])"),
     Pattern.compile("(?u)^,\\s*" + CITY + "\\s*\\(\\p{Lu}[\\p{L}-]*\\)\\s*(?:[A-Z]\\d[A-Z]\\s?\\d[A-Z]\\d)?"),
     Pattern.compile("(?u)^,\\s*" + CITY + "\\s+\\d{3}-\\d{4}(?!\\d)"),
+    Pattern.compile("(?u)^,\\s*(?:" + CITY + ",?\\s+)?[A-Z]{1,2}\\d[A-Z\\d]?\\s?\\d[A-Z]{2}(?![\\p{L}\\p{N}])"),
     Pattern.compile("(?u)^,\\s*" + CITY + "\\s+\\d{5}(?:-\\d{4})?(?!\\d)"),
   };
   /** a city alone after the street, only when nothing else follows on the line: "..., Montréal" */
@@ -92,11 +103,28 @@ public final class AddressDetector implements Detector {
     if (doc.digits == 0) {
       return;
     }
-    scan(US, doc, out);
-    scan(FR, doc, out);
-    scan(ES, doc, out);
-    scan(DE, doc, out);
-    scan(BOX, doc, out);
+    String l = doc.lower;
+    int[] starts = numberStarts(t);
+    if (starts.length > 0) {
+      scanAt(US, starts, doc, out);
+      scanAt(FR, starts, doc, out);
+    }
+    if (containsAny(l, "calle", "c/", "avenida", "avda", "av.", "avd", "paseo", "pº", "p°", "plaza", "pza", "camino",
+        "carretera", "ctra", "ronda", "travesía", "glorieta", "rambla", "vía", "bulevar", "calzada")) {
+      scan(ES, doc, out);
+    }
+    if (containsAny(l, "str", "weg", "platz", "gasse", "allee", "ring", "damm", "ufer", "chaussee", "steig", "pfad")) {
+      scan(DE, doc, out);
+    }
+    if (containsAny(l, "box", "postfach", "apartado", "apdo", "case postale", "cp ")) {
+      scan(BOX, doc, out);
+    }
+    if (containsAny(t, "Am ", "An ", "Im ", "In ", "Auf ", "Zum ", "Zur ", "Unter ", "Hinter ")) {
+      scan(DE_PREP, doc, out);
+    }
+    if (containsAny(l, "rue", "avenue", "boulevard", "chemin", "allée", "quai", "impasse", "route")) {
+      scan(FR_TYPE_FIRST, doc, out);
+    }
     if (t.indexOf('-') >= 0) {
       scan(JA_ROMAJI, doc, out);
     }
@@ -108,18 +136,59 @@ public final class AddressDetector implements Detector {
     }
   }
 
+  private static boolean containsAny(String s, String... needles) {
+    for (String n : needles) {
+      if (s.contains(n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Where a house number may start: a digit after no letter, digit or . , : / # - */
+  static int[] numberStarts(String t) {
+    int[] out = new int[8];
+    int n = 0;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c < '0' || c > '9') {
+        continue;
+      }
+      char p = i > 0 ? t.charAt(i - 1) : ' ';
+      if (!(Character.isLetterOrDigit(p) || ".,:/#-".indexOf(p) >= 0)) {
+        if (n == out.length) {
+          out = java.util.Arrays.copyOf(out, n * 2);
+        }
+        out[n++] = i;
+      }
+    }
+    return java.util.Arrays.copyOf(out, n);
+  }
+
   private void scan(Pattern p, Doc doc, List<Span> out) {
     Matcher m = p.matcher(doc.text);
     while (m.find()) {
       if (p == DE && ambiguousGerman(doc, m.group())) {
         continue;
       }
-      int start = m.start();
-      if (p == JA_KANJI && start > 0 && doc.text.charAt(start - 1) == '〒') {
-        start--;
-      }
       int end = extend(doc.text, m.end());
-      out.add(new Span(start, end, Kind.ADDRESS));
+      out.add(new Span(m.start(), end, Kind.ADDRESS));
+    }
+  }
+
+  private void scanAt(Pattern p, int[] starts, Doc doc, List<Span> out) {
+    Matcher m = p.matcher(doc.text);
+    int from = 0;
+    for (int s : starts) {
+      if (s < from) {
+        continue;
+      }
+      m.region(s, doc.text.length());
+      if (m.lookingAt()) {
+        int end = extend(doc.text, m.end());
+        out.add(new Span(s, end, Kind.ADDRESS));
+        from = end;
+      }
     }
   }
 

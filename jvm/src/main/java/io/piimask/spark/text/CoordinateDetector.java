@@ -42,7 +42,7 @@ public final class CoordinateDetector implements Detector {
     if (doc.digits < 4) {
       return;
     }
-    boolean dot = t.indexOf('.') >= 0;
+    boolean dot = decimals(t) >= 2;
     if (dot) {
       Matcher m = LABELLED.matcher(t);
       while (m.find()) {
@@ -81,6 +81,18 @@ public final class CoordinateDetector implements Detector {
         out.add(new Span(m.start(), m.end(), Kind.COORDINATES));
       }
     }
+  }
+
+  /** How many numbers with two or more decimals the text holds (a cheap necessary condition). */
+  static int decimals(String t) {
+    int n = 0;
+    for (int i = 1; i + 2 < t.length(); i++) {
+      if (t.charAt(i) == '.' && Character.isDigit(t.charAt(i - 1)) && Character.isDigit(t.charAt(i + 1))
+          && Character.isDigit(t.charAt(i + 2))) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private static boolean inRange(String v, double max) {

@@ -29,7 +29,11 @@ public final class Doc {
     }
     this.digits = d;
     this.tokens = tokenize(text);
+    this.gaps = new String[tokens.size() + 1];
   }
+
+  /** gaps[i]: the characters between token i-1 and token i (computed on first use). */
+  private final String[] gaps;
 
   static String lowerCase(String s) {
     char[] out = null;
@@ -47,11 +51,17 @@ public final class Doc {
   }
 
   static boolean isHan(int cp) {
+    if (cp < 0x2E80) {
+      return false;
+    }
     Character.UnicodeScript s = Character.UnicodeScript.of(cp);
     return s == Character.UnicodeScript.HAN || cp == '々' || cp == 'ヶ';
   }
 
   static boolean isKana(int cp) {
+    if (cp < 0x3040) {
+      return false;
+    }
     Character.UnicodeScript s = Character.UnicodeScript.of(cp);
     return s == Character.UnicodeScript.HIRAGANA || s == Character.UnicodeScript.KATAKANA || cp == 'ー';
   }
@@ -107,6 +117,14 @@ public final class Doc {
 
   /** The characters between two tokens (or the text's start / end for null). */
   public String between(Token a, Token b) {
+    int i = b == null ? tokens.size() : b.index;
+    if (a == null ? i == 0 : a.index == i - 1) {
+      String g = gaps[i];
+      if (g == null) {
+        gaps[i] = g = text.substring(a == null ? 0 : a.end, b == null ? text.length() : b.start);
+      }
+      return g;
+    }
     return text.substring(a == null ? 0 : a.end, b == null ? text.length() : b.start);
   }
 

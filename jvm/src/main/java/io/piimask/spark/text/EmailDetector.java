@@ -32,7 +32,9 @@ public final class EmailDetector implements Detector {
         out.add(new Span(m.start(), m.end(), Kind.EMAIL));
       }
     }
-    if (doc.lower.contains("at") || t.indexOf('@') >= 0) {
+    String l = doc.lower;
+    if (l.contains(" at ") || l.contains("(at)") || l.contains("[at]") || l.contains("{at}") || l.contains("@")
+        || l.contains("( at )") || l.contains("[ at ]")) {
       Matcher m = OBFUSCATED.matcher(t);
       while (m.find()) {
         String s = m.group();

@@ -41,7 +41,7 @@ public final class IpDetector implements Detector {
   @Override
   public void find(Doc doc, List<Span> out) {
     String t = doc.text;
-    if (t.indexOf('.') >= 0 && doc.digits >= 4) {
+    if (doc.digits >= 4 && dottedQuad(t)) {
       Matcher m = V4.matcher(t);
       boolean versionsTalk = VERSION_ANYWHERE.matcher(doc.lower).find();
       while (m.find()) {
@@ -51,7 +51,7 @@ public final class IpDetector implements Detector {
         out.add(new Span(m.start(), m.end(), Kind.IP));
       }
     }
-    if (t.indexOf(':') >= 0) {
+    if (t.indexOf(':') >= 0 && colons(t)) {
       Matcher m = V6.matcher(t);
       while (m.find()) {
         String g = m.group();
@@ -66,13 +66,52 @@ public final class IpDetector implements Detector {
     }
   }
 
+  /** A cheap necessary condition for IPv4: digits and three dots in one run. */
+  static boolean dottedQuad(String t) {
+    int dots = 0;
+    boolean digit = false;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c == '.' && digit) {
+        if (++dots == 3) {
+          return true;
+        }
+        digit = false;
+      } else {
+        dots = 0;
+        digit = false;
+      }
+    }
+    return false;
+  }
+
+  /** A cheap necessary condition for IPv6: two colons within a run of hex digits and colons. */
+  static boolean colons(String t) {
+    int n = 0;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c == ':') {
+        if (++n == 2) {
+          return true;
+        }
+      } else if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+        n = 0;
+      }
+    }
+    return false;
+  }
+
+  private static final Pattern ARROW = Pattern.compile("\\s*(?:->|→|=>)");
+
   static boolean isVersion(Doc doc, int start, int end, boolean versionsTalk) {
     String before = Text.before(doc, start, 30);
     if (VERSION_NEAR.matcher(before).find()) {
       return true;
     }
     String after = Text.after(doc, end, 6);
-    if (after.matches("\\s*(?:->|→|=>).*")) {
+    if (ARROW.matcher(after).lookingAt()) {
       return true;
     }
     return versionsTalk && !NETWORK_NEAR.matcher(before).find();

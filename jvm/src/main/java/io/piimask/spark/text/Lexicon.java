@@ -20,9 +20,19 @@ public final class Lexicon {
   public static final String[] LANGS = {"en", "de", "fr", "es", "it", "pt", "nl"};
   private static volatile Lexicon shared;
 
-  private final Set<String> first = new HashSet<>(), last = new HashSet<>();
-  private final Map<String, String> nameWords = new HashMap<>();
-  private final Map<String, float[]> zipf = new HashMap<>();
+  /** What the lexicon knows about one lower-case word: one hash lookup answers every question. */
+  public static final class Entry {
+    static final float[] NO_ZIPF = new float[LANGS.length];
+    boolean first, last, function;
+    String nameWordLangs;
+    float[] zipf = NO_ZIPF;
+    float maxZipf;
+    long cueKinds;
+  }
+
+  private final Map<String, Entry> entries = new HashMap<>(1 << 18);
+  private final Map<String, Integer> kindBits = new HashMap<>();
+  /** cue phrases of several words, by kind */
   private final Map<String, Set<String>> cues = new HashMap<>();
 
   public static Lexicon get() {
@@ -39,24 +49,61 @@ public final class Lexicon {
   }
 
   private Lexicon() {
-    read("first_names.txt", line -> first.add(line));
-    read("last_names.txt", line -> last.add(line));
+    read("first_names.txt", line -> entry(line).first = true);
+    read("last_names.txt", line -> entry(line).last = true);
     read("name_words.txt", line -> {
       int tab = line.indexOf('\t');
-      nameWords.put(line.substring(0, tab), line.substring(tab + 1));
+      entry(line.substring(0, tab)).nameWordLangs = line.substring(tab + 1);
     });
     for (int i = 0; i < LANGS.length; i++) {
       final int li = i;
       read("words_" + LANGS[i] + ".txt", line -> {
         int tab = line.indexOf('\t');
-        float[] z = zipf.computeIfAbsent(line.substring(0, tab), k -> new float[LANGS.length]);
-        z[li] = Float.parseFloat(line.substring(tab + 1));
+        Entry e = entry(line.substring(0, tab));
+        if (e.zipf == Entry.NO_ZIPF) {
+          e.zipf = new float[LANGS.length];
+        }
+        e.zipf[li] = Float.parseFloat(line.substring(tab + 1));
+        e.maxZipf = Math.max(e.maxZipf, e.zipf[li]);
       });
     }
     read("cues.txt", line -> {
       int tab = line.indexOf('\t');
-      cues.computeIfAbsent(line.substring(0, tab), k -> new HashSet<>()).add(line.substring(tab + 1));
+      String kind = line.substring(0, tab), phrase = line.substring(tab + 1);
+      cues.computeIfAbsent(kind, k -> new HashSet<>()).add(phrase);
+      int bit = kindBits.computeIfAbsent(kind, k -> kindBits.size());
+      entry(phrase).cueKinds |= 1L << bit;
     });
+    for (String kind : new String[] {"before", "before_weak", "honorific", "after", "determiner", "place_after",
+        "street_type", "unit", "company_after", "role"}) {
+      for (String w : cues(kind)) {
+        entry(w).function = true;
+      }
+    }
+  }
+
+  private Entry entry(String w) {
+    return entries.computeIfAbsent(w, k -> new Entry());
+  }
+
+  private static final Entry NONE = new Entry();
+
+  /** The entry of a lower-case word (an empty one when unknown). */
+  public Entry lookup(String lower) {
+    Entry e = entries.get(lower);
+    return e == null ? NONE : e;
+  }
+
+  /** The entry of a token's lower-case text, looked up once per token. */
+  public Entry lookup(Token t) {
+    if (t.entry == null) {
+      t.entry = lookup(t.lower);
+    }
+    return (Entry) t.entry;
+  }
+
+  public boolean isFunctionWord(String lower) {
+    return lookup(lower).function;
   }
 
   private interface LineSink {
@@ -81,38 +128,30 @@ public final class Lexicon {
   }
 
   public boolean isFirst(String lower) {
-    return first.contains(lower);
+    return lookup(lower).first;
   }
 
   public boolean isLast(String lower) {
-    return last.contains(lower);
+    return lookup(lower).last;
   }
 
   public boolean isName(String lower) {
-    return first.contains(lower) || last.contains(lower);
+    Entry e = lookup(lower);
+    return e.first || e.last;
   }
 
   /** The languages (comma-separated) where this name is also an ordinary word, or null. */
   public String nameWordLangs(String lower) {
-    return nameWords.get(lower);
+    return lookup(lower).nameWordLangs;
   }
 
   /** Zipf frequency of a lower-case word in a language (0 when not among its common words). */
   public float zipf(String lower, int lang) {
-    float[] z = zipf.get(lower);
-    return z == null ? 0f : z[lang];
+    return lookup(lower).zipf[lang];
   }
 
   public float maxZipf(String lower) {
-    float[] z = zipf.get(lower);
-    if (z == null) {
-      return 0f;
-    }
-    float m = 0;
-    for (float v : z) {
-      m = Math.max(m, v);
-    }
-    return m;
+    return lookup(lower).maxZipf;
   }
 
   public static int langIndex(String lang) {
@@ -125,8 +164,14 @@ public final class Lexicon {
   }
 
   public boolean cue(String kind, String phrase) {
-    Set<String> s = cues.get(kind);
-    return s != null && s.contains(phrase);
+    Integer bit = kindBits.get(kind);
+    return bit != null && (lookup(phrase).cueKinds & (1L << bit)) != 0;
+  }
+
+  /** The same for a token's own text, with the token's cached entry. */
+  public boolean cue(String kind, Token t) {
+    Integer bit = kindBits.get(kind);
+    return bit != null && (lookup(t).cueKinds & (1L << bit)) != 0;
   }
 
   public Set<String> cues(String kind) {
@@ -145,10 +190,7 @@ public final class Lexicon {
       if (t.type != Token.WORD) {
         continue;
       }
-      float[] z = zipf.get(t.lower);
-      if (z == null) {
-        continue;
-      }
+      float[] z = lookup(t).zipf;
       for (int i = 0; i < 4; i++) {
         if (z[i] >= 4.5f) {
           score[i] += z[i] - 4.0f;

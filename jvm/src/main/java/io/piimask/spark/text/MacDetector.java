@@ -14,6 +14,26 @@ public final class MacDetector implements Detector {
   private static final Pattern CUE = Pattern.compile(
       "(?iu)(?:\\bmac|bssid|hw ?addr|hardware address|adresse mac|dirección mac|mac-adresse)\\b[^\\n]{0,20}$");
 
+  private static boolean hex(char c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+  }
+
+  /** A cheap necessary condition: "xx:" "xx-" twice in a row, or "xxxx.xxxx.". */
+  static boolean maybeSeparated(String t) {
+    for (int i = 2; i + 3 < t.length(); i++) {
+      char c = t.charAt(i);
+      if ((c == ':' || c == '-') && t.charAt(i + 3) == c && hex(t.charAt(i - 1)) && hex(t.charAt(i - 2))
+          && hex(t.charAt(i + 1)) && hex(t.charAt(i + 2))) {
+        return true;
+      }
+      if (c == '.' && i >= 4 && i + 5 < t.length() && t.charAt(i + 5) == '.' && hex(t.charAt(i - 1))
+          && hex(t.charAt(i + 1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public Kind kind() {
     return Kind.MAC;
@@ -22,7 +42,7 @@ public final class MacDetector implements Detector {
   @Override
   public void find(Doc doc, List<Span> out) {
     String t = doc.text;
-    if (t.indexOf(':') >= 0 || t.indexOf('-') >= 0 || t.indexOf('.') >= 0) {
+    if (maybeSeparated(t)) {
       Matcher m = SEPARATED.matcher(t);
       while (m.find()) {
         out.add(new Span(m.start(), m.end(), Kind.MAC));

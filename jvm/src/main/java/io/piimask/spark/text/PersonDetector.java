@@ -52,13 +52,17 @@ public final class PersonDetector implements Detector {
 
   /** The name-ness of a word: 2 known name, 1 capitalised unknown non-word, 0 not a name. */
   static int nameLike(Lexicon lex, Token t, String base) {
-    if (t.type != Token.WORD || isFunctionWord(lex, base)) {
+    if (t.type != Token.WORD) {
       return 0;
     }
-    if (knownName(lex, base)) {
+    Lexicon.Entry e = base == t.lower ? lex.lookup(t) : lex.lookup(base);
+    if (e.function) {
+      return 0;
+    }
+    if (e.first || e.last || base.indexOf('-') > 0 && knownName(lex, base)) {
       return 2;
     }
-    if ((t.isCapitalised() || t.isAllCaps()) && lex.maxZipf(base) < 3.3f && base.length() >= 2) {
+    if ((t.isCapitalised() || t.isAllCaps()) && e.maxZipf < 3.3f && base.length() >= 2) {
       return 1;
     }
     return 0;
@@ -81,10 +85,7 @@ public final class PersonDetector implements Detector {
   }
 
   private static boolean isFunctionWord(Lexicon lex, String w) {
-    return lex.cue("before", w) || lex.cue("before_weak", w)
-        || lex.cue("honorific", w) || lex.cue("after", w) || lex.cue("determiner", w)
-        || lex.cue("place_after", w) || lex.cue("street_type", w) || lex.cue("unit", w)
-        || lex.cue("company_after", w) || lex.cue("role", w);
+    return lex.isFunctionWord(w);
   }
 
   /** The word without a possessive 's and a Japanese -san suffix. */
@@ -127,14 +128,19 @@ public final class PersonDetector implements Detector {
   private int latin(Doc doc, Lexicon lex, int i, List<Span> out) {
     List<Token> toks = doc.tokens;
     Token first = toks.get(i);
+    // most words are no name and follow no honorific: leave them at once
+    if (nameLike(lex, first, base(first)) == 0
+        && !((first.isCapitalised() || first.isAllCaps()) && honorificBefore(doc, lex, i))) {
+      return i + 1;
+    }
     String lang = doc.language();
     // left context
     Token prev = doc.token(i - 1);
     String gapBefore = doc.between(prev, first);
     boolean honorific = honorificBefore(doc, lex, i);
     int leftCue = honorific ? 3 : leftCue(doc, lex, i);
-    boolean determiner = prev != null && gapBefore.trim().isEmpty() && lex.cue("determiner", prev.lower);
-    boolean placePrep = prev != null && gapBefore.trim().isEmpty() && lex.cue("place_before", prev.lower);
+    boolean determiner = prev != null && gapBefore.trim().isEmpty() && lex.cue("determiner", prev);
+    boolean placePrep = prev != null && gapBefore.trim().isEmpty() && lex.cue("place_before", prev);
     // the run of name-like tokens
     int end = i;
     int known = 0, unknown = 0, firsts = 0;
@@ -198,7 +204,7 @@ public final class PersonDetector implements Detector {
       accept = true;
     } else if (leftCue >= 2 || rightCue >= 2) {
       accept = lower ? known == count && !wordish(lex, firstBase, lang) : known + unknown == count;
-      if (lower && count == 1 && rightCue < 2 && lex.maxZipf(firstBase) >= 5.0f) {
+      if (lower && count == 1 && rightCue < 2 && lex.maxZipf(firstBase) >= 5.5f) {
         accept = false;
       }
     } else if (leftCue == 1 || rightCue == 1) {
@@ -235,13 +241,13 @@ public final class PersonDetector implements Detector {
       return false;
     }
     String g = doc.between(doc.token(j), next).trim();
-    return (g.isEmpty() || g.equals(",")) && lex.cue("saying", next.lower);
+    return (g.isEmpty() || g.equals(",")) && lex.cue("saying", next);
   }
 
   /** A bracketed role right after token j: "jan (warehouse)". */
   private static boolean roleAfter(Doc doc, Lexicon lex, int j) {
     Token next = doc.token(j + 1);
-    return next != null && doc.between(doc.token(j), next).trim().equals("(") && lex.cue("role", next.lower);
+    return next != null && doc.between(doc.token(j), next).trim().equals("(") && lex.cue("role", next);
   }
 
   /** An ordinary word in the note's language or in English (notes mix in English jargon). */
@@ -267,7 +273,7 @@ public final class PersonDetector implements Detector {
       return false;
     }
     String w = prev.lower + (g.equals(".") ? "." : "");
-    if (!lex.cue("honorific", w) && !lex.cue("honorific", prev.lower)) {
+    if (!lex.cue("honorific", w) && !lex.cue("honorific", prev)) {
       return false;
     }
     Token t = doc.token(i);
@@ -286,13 +292,13 @@ public final class PersonDetector implements Detector {
     if (!(gap.isEmpty() || gap.equals(":") || gap.equals(",") || gap.equals("-") || gap.equals("/"))) {
       return 0;
     }
-    if (gap.equals(":") && (lex.cue("role", prev.lower) || lex.cue("before", prev.lower))) {
+    if (gap.equals(":") && (lex.cue("role", prev) || lex.cue("before", prev))) {
       return 2;
     }
     if (gap.equals(",") || gap.equals("/")) {
       return 0;
     }
-    if (lex.cue("before", prev.lower) || lex.cue("before", prev.lower + ":")) {
+    if (lex.cue("before", prev) || lex.cue("before", prev.lower + ":")) {
       return 2;
     }
     Token pp = doc.token(i - 2);
@@ -306,7 +312,7 @@ public final class PersonDetector implements Detector {
         return 2;
       }
     }
-    if (gap.isEmpty() && lex.cue("before_weak", prev.lower)) {
+    if (gap.isEmpty() && lex.cue("before_weak", prev)) {
       return 1;
     }
     return 0;
@@ -324,13 +330,13 @@ public final class PersonDetector implements Detector {
     }
     String gap = doc.between(t, next);
     String g = gap.trim();
-    if (g.equals("(") && (lex.cue("role", next.lower) || next.isLowerCase() || next.isAllCaps())) {
+    if (g.equals("(") && (lex.cue("role", next) || next.isLowerCase() || next.isAllCaps())) {
       return 2;
     }
-    if ((g.isEmpty() || g.equals(",")) && lex.cue("after", next.lower)) {
+    if ((g.isEmpty() || g.equals(",")) && lex.cue("after", next)) {
       return 2;
     }
-    if (g.isEmpty() && lex.cue("from_after", next.lower)) {
+    if (g.isEmpty() && lex.cue("from_after", next)) {
       return 2;
     }
     // a capitalised name at the start of a sentence and a verb of saying a few words later
@@ -341,7 +347,7 @@ public final class PersonDetector implements Detector {
         if (!between.trim().isEmpty()) {
           break;
         }
-        if (lex.cue("after", u.lower) && u.lower.length() > 3) {
+        if (lex.cue("after", u) && u.lower.length() > 3) {
           return 2;
         }
       }
@@ -371,7 +377,7 @@ public final class PersonDetector implements Detector {
     if (!g.isEmpty()) {
       return false;
     }
-    if (lex.cue("place_after", next.lower) || lex.cue("company_after", next.lower)) {
+    if (lex.cue("place_after", next) || lex.cue("company_after", next)) {
       return true;
     }
     // a US state or province code: "Madison WI depot"

@@ -4,6 +4,7 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,28 +23,69 @@ public final class PhoneDetector implements Detector {
           + "(?:(?:[ .\\-/]|\\s/\\s|\\s?-\\s?)?(?:\\(0\\)|\\(\\d{1,5}\\)|\\d))+"
           + "(?:\\s?(?:x|ext\\.?|extension|poste|durchwahl|dw|内線)\\s?\\d{1,5})?(?![\\p{L}\\p{N}]|[.,/-]\\d)",
       Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-  private static final Pattern NOT_PHONE_CUE = Pattern.compile(
-      "(?iu)(?:\\bpart|\\bp/n|\\bpn|\\border|\\bpo|\\bticket|\\brma|\\binvoice|\\binv|\\bref|\\bréf"
-          + "|\\btracking|\\bcase|\\bquote|\\bart\\.?-?nr|\\bartikel\\w*|\\bbestell\\w*|\\bauftrag\\w*|\\brechnung\\w*"
-          + "|\\blieferschein|\\bcommande|\\bfacture|\\bdevis|\\bavoir|\\bsuivi|\\bpedido|\\bfactura|\\balbarán"
-          + "|\\bpresupuesto|\\bseguimiento|\\breferencia|\\bsku|\\blot|\\bbatch|\\bcharge|\\bcontract|\\bcert"
-          + "|\\bbadge|\\bclaim|\\bitem|\\bmodel|\\bserial|\\bs/n|\\bsn|\\bnr\\.?|\\bno\\.|n°|nº)"
-          + "\\s*(?:no\\.?|nr\\.?|number|num\\.?|n°|nº|#|:)?\\s*$");
-  private static final Pattern PHONE_CUE = Pattern.compile(
-      "(?iu)(?:\\btel|\\btél|\\bteléfono|\\btelefon\\w*|\\bphone|\\bph|\\bcell|\\bmobile?|\\bmob|\\bcall\\w*"
-          + "|\\btext|\\bsms|\\bfax|\\bhandy|\\brückruf\\w*|\\bdurchwahl|\\bportable|\\bfixe|\\bmóvil|\\bmovil"
-          + "|\\bllamar|\\bllama|\\bnúmero|\\bnumero|\\bline|\\bappeler|\\bjoindre|\\bnuméro|\\bwhatsapp|\\bvm"
-          + "|携帯|電話|\\btel:|\\bkeitai|\\bdenwa|(?:\\bnew|\\bhis|\\bher|\\bmy|\\bcell|\\bphone)\\s?#)"
-          + "[^\\p{N}\\n]{0,25}$");
+  /** words right before a number that make it a part, order, ticket... number, not a phone */
+  private static final Set<String> NOT_PHONE = Set.of(
+      "part", "p/n", "pn", "order", "po", "ticket", "rma", "invoice", "inv", "ref", "réf", "tracking", "case",
+      "quote", "nr", "artikel", "artikelnr", "art", "bestellnr", "bestellnummer", "bestellung", "auftrag",
+      "auftragsnr", "auftragsnummer", "rechnung", "rechnungsnr", "lieferschein", "commande", "facture", "devis",
+      "avoir", "suivi", "pedido", "factura", "albarán", "presupuesto", "seguimiento", "referencia", "sku", "lot",
+      "batch", "charge", "contract", "cert", "badge", "claim", "item", "model", "serial", "sn", "vorgang", "ticketnr",
+      "confirmation", "conf");
+  /** words right before a number that make it a phone */
+  private static final Set<String> PHONE_WORDS = Set.of(
+      "tel", "tél", "teléfono", "telefono", "telefon", "telefonnummer", "phone", "ph", "cell", "mobile", "mob",
+      "call", "called", "calls", "text", "texted", "sms", "fax", "handy", "rückruf", "rückrufnummer", "durchwahl",
+      "anruf", "portable", "fixe", "móvil", "movil", "llamar", "llama", "número", "numero", "line", "appeler",
+      "joindre", "numéro", "whatsapp", "vm", "携帯", "電話", "keitai", "denwa", "contact", "reach", "ring",
+      "mobil", "festnetz", "celular", "cel", "tlf", "tfno", "tf", "ligne", "directe", "direct", "hotline");
+  private static final Set<String> HASH_OWNERS = Set.of("new", "his", "her", "my", "cell", "phone", "mobile", "their");
   private static final Pattern DATE = Pattern.compile(
       "\\d{1,4}[./-]\\d{1,2}[./-]\\d{1,4}|\\d{1,2}[./]\\d{1,2}\\.?|\\d{4}-\\d{2}-\\d{2}.*");
   private static final Pattern DATE_START = Pattern.compile(
       "(?:\\d{4}[-/.][01]?\\d[-/.][0-3]?\\d|[0-3]?\\d[-/.][0-3]?\\d[-/.](?:\\d{4}|\\d{2}))(?!\\d|[-/.]\\d)");
+  private static final Pattern EXTENSION =
+      Pattern.compile("(?i)\\s?(?:x|ext\\.?|extension|poste|durchwahl|dw|内線)\\s?\\d{1,5}$");
+  private static final Pattern TRUNK_AFTER_CC = Pattern.compile("^\\+(\\d{1,3})0");
   private static final Pattern SLASH_AHEAD = Pattern.compile("\\s*/");
   private final List<String> regions;
 
+  /** regions whose national numbers start with a trunk 0, and the others */
+  private final List<String> trunkZero = new java.util.ArrayList<>();
+
+  /** per region: its trunk prefix (or "") and the possible lengths of its national numbers */
+  private final java.util.Map<String, String> trunk = new java.util.HashMap<>();
+  private final java.util.Map<String, java.util.Set<Integer>> lengths = new java.util.HashMap<>();
+
   public PhoneDetector(List<String> regions) {
     this.regions = regions;
+    for (String r : regions) {
+      String ndd = UTIL.getNddPrefixForRegion(r, true);
+      if ("0".equals(ndd)) {
+        trunkZero.add(r);
+      }
+      trunk.put(r, ndd == null ? "" : ndd);
+      var meta = com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider.getInstance()
+          .getPhoneNumberMetadataSource().getMetadataForRegion(r);
+      if (meta != null) {
+        lengths.put(r, new java.util.HashSet<>(meta.getGeneralDesc().getPossibleLengthList()));
+      }
+    }
+  }
+
+  /** The regions a national number can belong to: those with a trunk 0 when it starts with 0. */
+  private List<String> regionsFor(String norm) {
+    return norm.startsWith("0") ? trunkZero : regions;
+  }
+
+  /** A cheap necessary condition: the number's length (less a trunk prefix) is possible there. */
+  private boolean lengthFits(String norm, String region) {
+    java.util.Set<Integer> ls = lengths.get(region);
+    if (ls == null) {
+      return true;
+    }
+    String ndd = trunk.getOrDefault(region, "");
+    int n = norm.length();
+    return ls.contains(n) || !ndd.isEmpty() && norm.startsWith(ndd) && ls.contains(n - ndd.length());
   }
 
   @Override
@@ -61,12 +103,22 @@ public final class PhoneDetector implements Detector {
     while (from < doc.text.length() && m.find(from)) {
       int start = m.start();
       from = m.end();
+      // a card, SSN, IP, coordinate... found before (they win overlaps anyway) needs no phone check
+      int limit = claimedFrom(out, start, m.end());
+      if (limit <= start) {
+        continue;
+      }
       // the longest prefix that ends a digit group and is a phone: "213.555.0148 / 3450" is a
       // phone and a number after a slash
       if (DATE_START.matcher(doc.text).region(start, m.end()).lookingAt()) {
         continue;
       }
-      for (int end = m.end(); end > start; end--) {
+      int cues = cues(doc, start);
+      if (cues < 0) {
+        continue;
+      }
+      boolean cue = cues > 0;
+      for (int end = limit; end > start; end--) {
         if (!Character.isDigit(doc.text.charAt(end - 1))
             || end < m.end() && !SLASH_AHEAD.matcher(doc.text).region(end, m.end()).lookingAt()) {
           continue;
@@ -76,7 +128,7 @@ public final class PhoneDetector implements Detector {
         if (d < 6) {
           break;
         }
-        if (d <= 20 && isPhone(doc, start, cand)) {
+        if (d <= 20 && isPhone(cand, cue)) {
           out.add(new Span(start, end, Kind.PHONE));
           from = end;
           break;
@@ -85,22 +137,54 @@ public final class PhoneDetector implements Detector {
     }
   }
 
-  boolean isPhone(Doc doc, int start, String cand) {
-    String before = Text.before(doc, start, 40);
-    if (NOT_PHONE_CUE.matcher(before).find() && !PHONE_CUE.matcher(Text.before(doc, start, 12)).find()) {
-      return false;
+  /** Where the candidate [start, end) meets a span of a kind that wins over phones (end if none). */
+  static int claimedFrom(List<Span> spans, int start, int end) {
+    int limit = end;
+    for (Span s : spans) {
+      if (s.start() < end && start < s.end() && s.kind().ordinal() < Kind.PHONE.ordinal()) {
+        limit = Math.min(limit, Math.max(s.start(), start));
+      }
     }
+    return limit;
+  }
+
+  /**
+   * 1 when a phone word comes among the three words before {@code start} (within 30 characters, no
+   * number between), -1 when a part/order/ticket word does first, else 0.
+   */
+  static int cues(Doc doc, int start) {
+    int k = doc.tokenAt(start) - 1;
+    for (int n = 0; n < 3 && k >= 0; n++, k--) {
+      Token t = doc.tokens.get(k);
+      if (t.end < start - 30 || t.type == Token.NUM || t.type == Token.ALNUM) {
+        return 0;
+      }
+      String gap = doc.between(t, doc.token(k + 1));
+      if (gap.indexOf('#') >= 0 && n == 0 && HASH_OWNERS.contains(t.lower)) {
+        return 1;
+      }
+      if (PHONE_WORDS.contains(t.lower)) {
+        return 1;
+      }
+      if (NOT_PHONE.contains(t.lower)) {
+        return -1;
+      }
+    }
+    return 0;
+  }
+
+  /** Whether a candidate (its text, whether a phone cue comes before it) is a phone number. */
+  boolean isPhone(String cand, boolean cue) {
     if (DATE.matcher(cand).matches() || versionShaped(cand)) {
       return false;
     }
-    boolean cue = PHONE_CUE.matcher(before).find();
-    String main = cand.replaceFirst("(?i)\\s?(?:x|ext\\.?|extension|poste|durchwahl|dw|内線)\\s?\\d{1,5}$", "");
+    String main = EXTENSION.matcher(cand).replaceFirst("");
     String norm = normalise(main);
     if (norm.startsWith("+")) {
-      return check(norm, "ZZ", cue) || check(norm.replaceFirst("^\\+(\\d{1,3})0", "+$1"), "ZZ", cue);
+      return check(norm, "ZZ", cue) || check(TRUNK_AFTER_CC.matcher(norm).replaceFirst("+$1"), "ZZ", cue);
     }
-    for (String r : regions) {
-      if (valid(norm, r)) {
+    for (String r : regionsFor(norm)) {
+      if (lengthFits(norm, r) && valid(norm, r)) {
         return true;
       }
     }
@@ -108,15 +192,15 @@ public final class PhoneDetector implements Detector {
     int dash = main.lastIndexOf('-');
     if (dash > 0 && main.length() - dash <= 5) {
       String head = normalise(main.substring(0, dash));
-      for (String r : regions) {
-        if (valid(head, r)) {
+      for (String r : regionsFor(head)) {
+        if (lengthFits(head, r) && valid(head, r)) {
           return true;
         }
       }
     }
     if (cue) {
-      for (String r : regions) {
-        if (possible(norm, r)) {
+      for (String r : regionsFor(norm)) {
+        if (lengthFits(norm, r) && possible(norm, r)) {
           return true;
         }
       }

@@ -38,7 +38,9 @@ public final class SerialDetector implements Detector {
     if (doc.digits == 0) {
       return;
     }
-    if (doc.lower.contains("s") || t.indexOf('シ') >= 0 || t.indexOf('製') >= 0) {
+    String l = doc.lower;
+    if (l.contains("sn") || l.contains("s/n") || l.contains("s.n") || l.contains("seri") || l.contains("séri")
+        || t.indexOf('シ') >= 0 || t.indexOf('製') >= 0) {
       Matcher m = MARKED.matcher(t);
       while (m.find()) {
         String v = m.group(1);

@@ -18,6 +18,18 @@ public final class SsnDetector implements Detector {
   private static final Pattern PHONE_CUE = Pattern.compile(
       "(?iu)(?:\\btel|\\bphone|\\bcall|\\bmobile|\\bcell|\\bfax|\\bmóvil|\\btél)\\W{0,3}$");
 
+  /** A cheap necessary condition: three digits, a hyphen or space, two digits, the same, four digits. */
+  static boolean shapedPossible(String t) {
+    for (int i = 3; i + 7 < t.length(); i++) {
+      char c = t.charAt(i);
+      if ((c == '-' || c == ' ') && t.charAt(i + 3) == c && Character.isDigit(t.charAt(i - 1))
+          && Character.isDigit(t.charAt(i + 1)) && Character.isDigit(t.charAt(i + 4))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public Kind kind() {
     return Kind.SSN;
@@ -29,15 +41,18 @@ public final class SsnDetector implements Detector {
       return;
     }
     Matcher m = SHAPED.matcher(doc.text);
-    while (m.find()) {
+    while (shapedPossible(doc.text) && m.find()) {
       String before = Text.before(doc, m.start(), 30);
       if (m.group(1).equals(" ") && !CUE.matcher(before).find() && PHONE_CUE.matcher(before).find()) {
         continue;
       }
       out.add(new Span(m.start(), m.end(), Kind.SSN));
     }
+    String l = doc.lower;
+    boolean cue = l.contains("ssn") || l.contains("social") || l.contains("seguro") || l.contains("sécurité")
+        || l.contains("ss ") || l.contains("sozialversicherung") || l.contains("sin");
     m = BARE.matcher(doc.text);
-    while (m.find()) {
+    while (cue && m.find()) {
       if (CUE.matcher(Text.before(doc, m.start(), 40)).find()) {
         out.add(new Span(m.start(), m.end(), Kind.SSN));
       }

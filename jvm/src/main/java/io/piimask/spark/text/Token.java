@@ -9,6 +9,8 @@ public final class Token {
 
   public final int start, end, type;
   public final String text, lower;
+  /** The token's lexicon entry, cached by Lexicon.lookup(Token). */
+  Object entry;
   /** Index of the token in the document. */
   public final int index;
 
