@@ -102,7 +102,8 @@ CUES: dict[str, str] = {
     "street_type": """street st st. avenue ave ave. av av. road rd rd. boulevard blvd blvd. drive dr dr. lane ln
         ln. court ct ct. place pl pl. square sq terrace ter parkway pkwy highway hwy circle cir trail trl
         way pike expressway expy freeway fwy plaza plz alley aly crossing xing bend cove crk creek ridge
-        row loop run path walk point pt heights hts hill hills park view vista grove gardens glen
+        row loop run path walk point pt heights hts hill hills park view vista grove gardens glen crescent
+        cres close mews cv
         rue avenue allée allee boulevard bd bd. chemin impasse route quai cours place passage square
         voie sentier esplanade promenade rond-point faubourg calle c/ avenida avda avda. paseo pº plaza
         pza pza. camino carretera ctra ctra. ronda travesía glorieta callejón vía rambla

@@ -113,7 +113,7 @@ public final class AddressDetector implements Detector {
         "carretera", "ctra", "ronda", "travesía", "glorieta", "rambla", "vía", "bulevar", "calzada")) {
       scan(ES, doc, out);
     }
-    if (containsAny(l, "str", "weg", "platz", "gasse", "allee", "ring", "damm", "ufer", "chaussee", "steig", "pfad")) {
+    if (germanStreetAhead(doc)) {
       scan(DE, doc, out);
     }
     if (containsAny(l, "box", "postfach", "apartado", "apdo", "case postale", "cp ")) {
@@ -125,7 +125,7 @@ public final class AddressDetector implements Detector {
     if (containsAny(l, "rue", "avenue", "boulevard", "chemin", "allée", "quai", "impasse", "route")) {
       scan(FR_TYPE_FIRST, doc, out);
     }
-    if (t.indexOf('-') >= 0) {
+    if (containsAny(l, "-ku", "-shi", "-cho", "-chō", "-machi", "-gun", "-ken")) {
       scan(JA_ROMAJI, doc, out);
     }
     for (int i = 0; i < t.length(); i++) {
@@ -134,6 +134,26 @@ public final class AddressDetector implements Detector {
         break;
       }
     }
+  }
+
+  private static final String[] DE_SUFFIXES = {
+    "straße", "strasse", "str", "weg", "platz", "gasse", "allee", "ring", "damm", "ufer", "chaussee", "steig", "pfad"};
+
+  /** A cheap necessary condition for DE: a word ending like a German street type, then a number. */
+  static boolean germanStreetAhead(Doc doc) {
+    List<Token> ts = doc.tokens;
+    for (int k = 0; k + 1 < ts.size(); k++) {
+      Token t = ts.get(k), next = ts.get(k + 1);
+      if (t.type != Token.WORD || next.type != Token.NUM && next.type != Token.ALNUM) {
+        continue;
+      }
+      for (String suf : DE_SUFFIXES) {
+        if (t.lower.endsWith(suf)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean containsAny(String s, String... needles) {
@@ -176,11 +196,27 @@ public final class AddressDetector implements Detector {
     }
   }
 
+  private static final java.util.Set<String> DIRECTIONS =
+      java.util.Set.of("n", "s", "e", "w", "ne", "nw", "se", "sw", "north", "south", "east", "west");
+
+  /** A street type (St, rue, Ave...) or a direction among the six words after a house number. */
+  static boolean streetAhead(Doc doc, int start) {
+    Lexicon lex = doc.lexicon();
+    int k = doc.tokenAt(start) + 1;
+    for (int n = 0; n < 6 && k < doc.tokens.size(); n++, k++) {
+      Token t = doc.tokens.get(k);
+      if (t.type == Token.WORD && (lex.cue("street_type", t) || DIRECTIONS.contains(t.lower))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void scanAt(Pattern p, int[] starts, Doc doc, List<Span> out) {
     Matcher m = p.matcher(doc.text);
     int from = 0;
     for (int s : starts) {
-      if (s < from) {
+      if (s < from || !streetAhead(doc, s)) {
         continue;
       }
       m.region(s, doc.text.length());

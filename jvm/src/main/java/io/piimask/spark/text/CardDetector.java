@@ -16,7 +16,7 @@ public final class CardDetector implements Detector {
 
   @Override
   public void find(Doc doc, List<Span> out) {
-    if (doc.digits < 13) {
+    if (doc.digits < 13 || !longDigitRun(doc.text)) {
       return;
     }
     Matcher m = CANDIDATE.matcher(doc.text);
@@ -28,6 +28,22 @@ public final class CardDetector implements Detector {
         out.add(new Span(m.start(), end, Kind.CARD));
       }
     }
+  }
+
+  /** A cheap necessary condition: 13 digits with at most one space or hyphen between neighbours. */
+  static boolean longDigitRun(String t) {
+    int run = 0;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c >= '0' && c <= '9') {
+        if (++run >= 13) {
+          return true;
+        }
+      } else if (!((c == ' ' || c == '-') && i > 0 && Character.isDigit(t.charAt(i - 1)))) {
+        run = 0;
+      }
+    }
+    return false;
   }
 
   static boolean network(String d) {

@@ -98,9 +98,21 @@ public final class PhoneDetector implements Detector {
     if (doc.digits < 6) {
       return;
     }
-    Matcher m = CANDIDATE.matcher(doc.text);
+    String text = doc.text;
+    int n = text.length();
+    Matcher m = CANDIDATE.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
     int from = 0;
-    while (from < doc.text.length() && m.find(from)) {
+    // candidates start at a digit, '+' or '(' after no letter, digit or + . _ / - (checked by hand,
+    // so the regex runs only where a number starts)
+    for (int i = 0; i < n; i = Math.max(i + 1, from)) {
+      char c = text.charAt(i);
+      if (!(c >= '0' && c <= '9' || c == '+' || c == '(')) {
+        continue;
+      }
+      char p = i > 0 ? text.charAt(i - 1) : ' ';
+      if (Character.isLetterOrDigit(p) || "+._/-".indexOf(p) >= 0 || !m.region(i, n).lookingAt()) {
+        continue;
+      }
       int start = m.start();
       from = m.end();
       // a card, SSN, IP, coordinate... found before (they win overlaps anyway) needs no phone check

@@ -37,7 +37,7 @@ public final class UrlDetector implements Detector {
   @Override
   public void find(Doc doc, List<Span> out) {
     String t = doc.text;
-    if (t.indexOf('/') < 0 && !doc.lower.contains("www.")) {
+    if (!doc.lower.contains("://") && !doc.lower.contains("www.") && !domainSlash(doc.lower)) {
       return;
     }
     Matcher m = URL.matcher(t);
@@ -51,6 +51,20 @@ public final class UrlDetector implements Detector {
         out.add(new Span(m.start(), end, Kind.URL));
       }
     }
+  }
+
+  /** A cheap necessary condition for a URL without scheme: letters, a dot, 2-4 letters, a slash. */
+  static boolean domainSlash(String l) {
+    for (int i = l.indexOf('/'); i > 0; i = l.indexOf('/', i + 1)) {
+      int k = i - 1;
+      while (k >= 0 && k > i - 6 && Character.isLetter(l.charAt(k))) {
+        k--;
+      }
+      if (k >= 1 && i - k >= 3 && l.charAt(k) == '.' && Character.isLetterOrDigit(l.charAt(k - 1))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean homeDir(String url) {
