@@ -40,8 +40,8 @@ public final class AddressDetector implements Detector {
   private static final Pattern DE = Pattern.compile(
       "(?u)(?<![\\p{L}])\\p{Lu}[\\p{L}-]*?(?:straße|strasse|str\\.|weg|platz|gasse|allee|ring|damm|ufer|chaussee"
           + "|steig|pfad)\\s?\\d{1,4}\\s?[a-zA-Z]?(?:\\s?[-/]\\s?\\d{1,4}[a-z]?)?(?![\\p{L}\\p{N}])"
-          + "|(?u)(?<![\\p{L}])(?:" + CAP + "\\s+){1,2}(?:Straße|Strasse|Str\\.|Weg|Platz|Allee|Gasse|Ring|Damm"
-          + "|Ufer|Chaussee)\\s+\\d{1,4}\\s?[a-zA-Z]?(?![\\p{L}\\p{N}])");
+          + "|(?u)(?<![\\p{L}])(?:" + CAP + "\\s+){1,2}(?:Straße|Strasse|Str\\.|Weg|Platz|Allee|Gasse|Chaussee)"
+          + "\\s+\\d{1,4}\\s?[a-zA-Z]?(?![\\p{L}\\p{N}])");
   /** "Am Markt 3", "An der Alster 12", only with a postcode and city after */
   private static final Pattern DE_PREP = Pattern.compile(
       "(?u)(?<![\\p{L}])(?:Am|An der|An den|Im|In der|In den|Auf der|Auf dem|Zum|Zur|Unter den|Hinter der)\\s+"

@@ -1,0 +1,46 @@
+package io.piimask.spark.text;
+
+import org.junit.jupiter.api.Test;
+
+class PersonDetectorTest {
+  @Test
+  void namesWithCuesHonorificsAndSuffixes() {
+    Cases.check("person",
+        "spoke with Jennifer Walsh about it", "spoke with [PERSON] about it",
+        "cust Andrzej Nowak complained", "cust [PERSON] complained",
+        "per kevin, hold the order", "per [PERSON], hold the order",
+        "Frau Müller-Lüdenscheidt ruft zurück", "Frau [PERSON] ruft zurück",
+        "Mme Dubois a appelé", "Mme [PERSON] a appelé",
+        "según Ramón, no hay stock", "según [PERSON], no hay stock",
+        "Tanaka-san ni denwa", "[PERSON]-san ni denwa",
+        "田中さんから連絡", "[PERSON]さんから連絡",
+        "鈴木 一郎 様", "[PERSON] 様",
+        "Priya (dispatch) confirmed", "[PERSON] (dispatch) confirmed",
+        "Kevin's truck has the kit", "[PERSON]'s truck has the kit",
+        "NAME: JOHN CARTER", "NAME: [PERSON]");
+  }
+
+  @Test
+  void fullNamesAndNamesInsideASentence() {
+    Cases.check("person",
+        "Henrik Larsen will pick it up", "[PERSON] will pick it up",
+        "left it with Fatima at the gate", "left it with [PERSON] at the gate");
+  }
+
+  @Test
+  void wordsMonthsPlacesAndCompaniesAreKept() {
+    Cases.check("person",
+        "Will be late to site", "=",
+        "The May batch is delayed", "=",
+        "grant approved for 10 drills", "=",
+        "to be frank it is worse", "=",
+        "mark all packs with a date", "=",
+        "Paris office closed", "=",
+        "Jordan branch reports 3 missing", "=",
+        "the Jackson site is dry", "=",
+        "Der Koch hat den Schlüssel", "=",
+        "Ernst gemeint, keine Flex", "=",
+        "Frank & Sons invoice overdue", "=",
+        "shipped to Denver via UPS", "=");
+  }
+}
