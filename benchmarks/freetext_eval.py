@@ -27,7 +27,16 @@ from pathlib import Path
 
 from piimask.tools.redaction_report import CLOSE, OPEN, marker_spans
 
-__all__ = ["load_notes", "markers", "score_notes", "main"]
+__all__ = [
+    "load_notes",
+    "main",
+    "markers",
+    "redact_java",
+    "redact_native",
+    "redact_spark",
+    "score_notes",
+    "spans_of",
+]
 
 TYPES = ("PERSON", "PHONE", "ADDRESS", "EMAIL", "SERIAL", "COORDINATES", "URL", "IP", "MAC", "CARD", "SSN")
 _DETECTOR_TYPE = {
@@ -102,7 +111,7 @@ def score_notes(notes: list[dict], predicted: dict[str, list[tuple[int, int, str
     }
 
 
-def _spans(notes: list[dict], redacted: Iterable[str]) -> dict[str, list[tuple[int, int, str]]]:
+def spans_of(notes: list[dict], redacted: Iterable[str]) -> dict[str, list[tuple[int, int, str]]]:
     return {n["id"]: marker_spans(n["text"], r) for n, r in zip(notes, redacted, strict=True)}
 
 
@@ -171,8 +180,10 @@ def _print(name: str, result: dict, misses: bool) -> None:
     for t, e in result["per_type"].items():
         if e["labels"]:
             print(f"  {t:<12} {e['caught']:>4}/{e['labels']:<4} recall {e['recall']:.3f}")
-    print(f"  overall recall {result['recall']}, char precision {result['char_precision']}, "
-          f"clean notes altered {result['clean_notes_altered']}/{result['clean_notes']}")
+    print(
+        f"  overall recall {result['recall']}, char precision {result['char_precision']}, "
+        f"clean notes altered {result['clean_notes_altered']}/{result['clean_notes']}"
+    )
     if "undecided_share" in result:
         print(f"  undecided share {result['undecided_share']}")
     if misses:
@@ -206,12 +217,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         spark = _session(jar)
         redacted = redact_spark(spark, notes, config)
-    results["engine"] = score_notes(notes, _spans(notes, redacted))
+    results["engine"] = score_notes(notes, spans_of(notes, redacted))
     if spark is not None:
         results["engine"]["undecided_share"] = undecided_share(spark, notes, engine_config())
     if args.native:
         spark = spark or _session(jar)
-        results["native"] = score_notes(notes, _spans(notes, redact_native(spark, notes)))
+        results["native"] = score_notes(notes, spans_of(notes, redact_native(spark, notes)))
     for name, result in results.items():
         _print(name, result, args.misses)
     if args.json:

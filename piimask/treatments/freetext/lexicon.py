@@ -54,44 +54,46 @@ _GREEK = dict(
 # General language knowledge: hand-written, never taken from the evaluation corpus.
 CUES: dict[str, str] = {
     # titles before a name; not part of the name's span
-    "honorific": """mr mr. mrs mrs. ms ms. mx miss dr dr. prof prof. det det. sgt sgt. capt capt. herr herrn hr
-        hr. frau fr. fam. familie m. mme mme. mlle mlle. mmes messrs monsieur madame mademoiselle sr sr. sra
-        sra. srta srta. don doña dona sir madam señor señora señorita sig. sig.ra signor signora dott.""",
+    "honorific": """mr mr. mrs mrs. ms ms. mx miss dr dr. prof prof. det det. sgt sgt. capt capt. herr
+        herrn hr hr. frau fr. fam. familie m. mme mme. mlle mlle. mmes messrs monsieur madame
+        mademoiselle sr sr. sra sra. srta srta. don doña dona sir madam señor señora señorita sig.
+        sig.ra signor signora dott.""",
     # words after which the next capitalised (or any name-like) word is a person
     "before": """per cust customer client cliente kunde kundin tech technician operator foreman forewoman
         supervisor manager driver contact attn attn: att. att: name name: owner user usuario usuaria
         según capataz encargado encargada técnico jefe atención laut kollege kollegin monteur meister
-        polier bauleiter bauleiterin selon d'après technicien technicienne responsable hey hi hello hallo
-        hola bonjour salut thanks thx danke merci gracias dear liebe lieber cher chère estimado estimada
-        lead contact: owner: name: tech: cust: customer: client: kunde: cliente:""",
+        polier bauleiter bauleiterin selon d'après technicien technicienne responsable hey hi hello
+        hallo hola bonjour salut thanks thx danke merci gracias dear liebe lieber cher chère estimado
+        estimada lead contact: owner: name: tech: cust: customer: client: kunde: cliente:""",
     # weaker words before a name: the next word counts only when it is capitalised and a known name
     "before_weak": """called call calls ask asked spoke talked told tell email emailed texted text met
         with by from for to and or of habló hablar llamar llamó avisar preguntar con para mit von an
-        anruf rückruf für und oder bei appel appeler contacter chez prêté demander avec pour et ou de
-        à la el del""",
+        anruf rückruf für und oder bei appel appeler contacter chez prêté demander avec pour et ou de à
+        la el del""",
     # phrases of two or more words before a name
-    "before_phrase": """spoke with|talked to|talked with|according to|per his|on behalf of|hand to|handed to
-        |assigned to|given to|lent to|loaned to|checked out to|belongs to|regd to|registered to
-        |sent to|bill to|ship to|deliver to|contact person|habló con|hablé con|a nombre de|a la atención de
-        |de parte de|llamar a|avisar a|preguntar por|entregar a|cuadrilla de|d'après|de la part de
-        |au nom de|appel de|parlé avec|prêté à|demander à|remis à|z.hd.|z. hd.|zu händen|gespräch mit
-        |telefonat mit|anruf von|übergabe an|übergeben an|im auftrag von|fahrzeug von|laptop von|crew of""",
+    "before_phrase": """spoke with|talked to|talked with|according to|per his|on behalf of|hand to
+        |handed to|assigned to|given to|lent to|loaned to|checked out to|belongs to|regd to
+        |registered to|sent to|bill to|ship to|deliver to|contact person|habló con|hablé con
+        |a nombre de|a la atención de|de parte de|llamar a|avisar a|preguntar por|entregar a
+        |cuadrilla de|d'après|de la part de|au nom de|appel de|parlé avec|prêté à|demander à|remis à
+        |z.hd.|z. hd.|zu händen|gespräch mit|telefonat mit|anruf von|übergabe an|übergeben an
+        |im auftrag von|fahrzeug von|laptop von|crew of""",
     # verbs right after a name that make it a person
-    "after": """says said asked wants wanted needs needed called calls reported reports confirmed
-        picked borrowed returned dice dijo pide pidió llamó quiere tiene confirma reporta
-        sagt sagte meldet meldete bittet will hat ruft rief dit appelé demande signale veut""",
+    "after": """says said asked wants wanted needs needed called calls reported reports confirmed picked
+        borrowed returned dice dijo pide pidió llamó quiere tiene confirma reporta sagt sagte meldet
+        meldete bittet will hat ruft rief dit appelé demande signale veut""",
     # verbs of saying right after a name: even a lower-case name that is also a word is a person
     "saying": """says said asked told dice dijo sagt sagte meint dit""",
     # nouns after a name that make it a place or a thing, not a person
     "place_after": """yard site branch depot office warehouse store shop plant campus location locations
-        facility job jobsite district county city area region airport station street road avenue
-        lager filiale niederlassung werk halle baustelle standort chantier dépôt agence entrepôt usine
-        obra almacén sucursal planta taller oficina bodega""",
+        facility job jobsite district county city area region airport station street road avenue lager
+        filiale niederlassung werk halle baustelle standort chantier dépôt agence entrepôt usine obra
+        almacén sucursal planta taller oficina bodega""",
     # prepositions before a place
     "place_before": """in at near to toward towards en à au aux vers nach bei nahe hacia desde""",
     # determiners: a capitalised word after one is a thing or a place ("Der Koch", "the Jackson site")
-    "determiner": """the a an this that these those der die das den dem des ein eine einen einem einer vom
-        zum zur beim im am le la les un une du des ce cette ces au aux el los las uno una unos unas
+    "determiner": """the a an this that these those der die das den dem des ein eine einen einem einer
+        vom zum zur beim im am le la les un une du des ce cette ces au aux el los las uno una unos unas
         este esta estos estas al""",
     # words after a name that make it a company
     "company_after": """& and inc inc. llc ltd ltd. gmbh ag kg sa sas sarl s.a. sl s.l. co co. corp corp.
@@ -99,33 +101,34 @@ CUES: dict[str, str] = {
     # right after a name: the person is from a team or a place
     "from_after": """from du vom""",
     # street types written as their own word (after or before the name)
-    "street_type": """street st st. avenue ave ave. av av. road rd rd. boulevard blvd blvd. drive dr dr. lane ln
-        ln. court ct ct. place pl pl. square sq terrace ter parkway pkwy highway hwy circle cir trail trl
-        way pike expressway expy freeway fwy plaza plz alley aly crossing xing bend cove crk creek ridge
-        row loop run path walk point pt heights hts hill hills park view vista grove gardens glen crescent
-        cres close mews cv
-        rue avenue allée allee boulevard bd bd. chemin impasse route quai cours place passage square
-        voie sentier esplanade promenade rond-point faubourg calle c/ avenida avda avda. paseo pº plaza
-        pza pza. camino carretera ctra ctra. ronda travesía glorieta callejón vía rambla
-        straße strasse str str. weg platz gasse allee ring damm ufer chaussee steig pfad markt""",
+    "street_type": """street st st. avenue ave ave. av av. road rd rd. boulevard blvd blvd. drive dr dr.
+        lane ln ln. court ct ct. place pl pl. square sq terrace ter parkway pkwy highway hwy circle cir
+        trail trl way pike expressway expy freeway fwy plaza plz alley aly crossing xing bend cove crk
+        creek ridge row loop run path walk point pt heights hts hill hills park view vista grove
+        gardens glen crescent cres close mews cv rue avenue allée allee boulevard bd bd. chemin impasse
+        route quai cours place passage square voie sentier esplanade promenade rond-point faubourg
+        calle c/ avenida avda avda. paseo pº plaza pza pza. camino carretera ctra ctra. ronda travesía
+        glorieta callejón vía rambla straße strasse str str. weg platz gasse allee ring damm ufer
+        chaussee steig pfad markt""",
     # street-type endings of a German compound street name (Hauptstraße, Gartenweg)
     "street_suffix": """straße strasse str. str weg platz gasse allee ring damm ufer chaussee steig pfad
         markt graben berg hof garten wall""",
     # unit, floor and building designators inside an address
-    "unit": """apt apt. apartment suite ste ste. unit bldg bldg. building fl fl. floor rm rm. room dock
-        # no. lot space bureau bât bât. bâtiment étage esc esc. escalera piso puerta planta bajo dcha
-        izq izq. izda dcha. stock og eg etage whg whg. wohnung haus tor""",
+    "unit": """apt apt. apartment suite ste ste. unit bldg bldg. building fl fl. floor rm rm. room dock #
+        no. lot space bureau bât bât. bâtiment étage esc esc. escalera piso puerta planta bajo dcha izq
+        izq. izda dcha. stock og eg etage whg whg. wohnung haus tor""",
     # markers before a serial number
     "serial_marker": """s/n|sn|sn:|sn#|serial|serial no|serial no.|serial #|serial number|serial nr|s.n.
-        |seriennr|seriennr.|seriennummer|serien-nr.|serien-nr|n° de série|no de série|numéro de série|série
-        |núm. de serie|num. de serie|número de serie|nº de serie|no. de serie|serie|シリアル|シリアル番号
+        |seriennr|seriennr.|seriennummer|serien-nr.|serien-nr|n° de série|no de série|numéro de série
+        |série|núm. de serie|num. de serie|número de serie|nº de serie|no. de serie|serie
+        |シリアル|シリアル番号
         |シリアルno.|製造番号|tool serial""",
     # markers before numbers that are not phone numbers
     "number_marker": """part part# part# pn p/n order order# order no po po# ticket ticket# rma invoice
         inv ref ref. réf réf. tracking case case# quote art.-nr. art.-nr art.nr. artikelnr bestellnr
         bestellnummer bestellung auftragsnr auftragsnr. auftrag rechnung rechnungsnr lieferschein
-        commande facture devis avoir suivi pedido factura albarán presupuesto seguimiento referencia
-        nr nr. no. nº n° # model sku lot batch charge contract cert badge claim item""",
+        commande facture devis avoir suivi pedido factura albarán presupuesto seguimiento referencia nr
+        nr. no. nº n° # model sku lot batch charge contract cert badge claim item""",
     # cues before a phone number
     "phone_cue": """tel tel. tél tél. phone ph ph. cell mobile mob mob. call text sms fax handy telefon
         rückruf durchwahl portable fixe móvil movil teléfono telefono llamar número numero 携帯 電話 tel:
@@ -139,10 +142,10 @@ CUES: dict[str, str] = {
         vendredi samedi dimanche enero febrero marzo abril mayo junio julio agosto septiembre octubre
         noviembre diciembre lunes martes miércoles jueves viernes sábado domingo""",
     # words for a role, inside brackets after a name: Ana (dispatch)
-    "role": """dispatch dispatcher warehouse pm foreman lead manager office accounts billing sales
-        safety site crew driver tech admin hr payroll reception front desk shop store owner boss
-        bauleitung bauleiter lager büro werkstatt polier kolonne chef équipe magasin accueil dépôt
-        comptabilité almacén oficina obra taller encargado capataz""",
+    "role": """dispatch dispatcher warehouse pm foreman lead manager office accounts billing sales safety
+        site crew driver tech admin hr payroll reception front desk shop store owner boss bauleitung
+        bauleiter lager büro werkstatt polier kolonne chef équipe magasin accueil dépôt comptabilité
+        almacén oficina obra taller encargado capataz""",
 }
 
 
