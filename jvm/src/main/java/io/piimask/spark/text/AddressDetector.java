@@ -36,7 +36,8 @@ public final class AddressDetector implements Detector {
   private static final Pattern ES = Pattern.compile(
       "(?iu)(?<![\\p{L}])(?:calle|c/|avenida|avda\\.?|av\\.|avd\\.?|paseo|p[º°]|plaza|pza\\.?|camino|carretera"
           + "|ctra\\.?|ronda|travesía|glorieta|rambla|vía|bulevar|calzada)\\s*" + PARTICLE + "*(?-i:" + CAP
-          + ")(?:\\s+" + PARTICLE + "*(?-i:" + CAP + ")){0,4},?\\s+(?:n[º°o]\\.?\\s*)?\\d{1,5}[A-Za-z]?(?![\\p{L}\\p{N}])");
+          + ")(?:\\s+" + PARTICLE + "*(?-i:" + CAP + ")){0,4},?\\s+(?:km\\.?\\s*)?(?:n[º°o]\\.?\\s*)?\\d{1,5}[A-Za-z]?"
+          + "(?![\\p{L}\\p{N}])");
   private static final Pattern DE = Pattern.compile(
       "(?u)(?<![\\p{L}])\\p{Lu}[\\p{L}-]*?(?:straße|strasse|str\\.|weg|platz|gasse|allee|ring|damm|ufer|chaussee"
           + "|steig|pfad)\\s?\\d{1,4}\\s?[a-zA-Z]?(?:\\s?[-/]\\s?\\d{1,4}[a-z]?)?(?![\\p{L}\\p{N}])"
@@ -84,6 +85,7 @@ public final class AddressDetector implements Detector {
     // city + state + ZIP (US, Canada)
     Pattern.compile("(?u)^,\\s*" + CITY + ",?\\s+" + STATES + "(?:\\s+\\d{5}(?:-\\d{4})?|\\s+[A-Z]\\d[A-Z]\\s?\\d[A-Z]\\d)?"
         + "(?![\\p{L}\\p{N}])"),
+    Pattern.compile("(?u)^\\s+" + CITY + ",?\\s+" + STATES + "\\s+\\d{5}(?:-\\d{4})?(?![\\p{L}\\p{N}])"),
     Pattern.compile("(?u)^,\\s*" + CITY + "\\s*\\(\\p{Lu}[\\p{L}-]*\\)\\s*(?:[A-Z]\\d[A-Z]\\s?\\d[A-Z]\\d)?"),
     Pattern.compile("(?u)^,\\s*" + CITY + "\\s+\\d{3}-\\d{4}(?!\\d)"),
     Pattern.compile("(?u)^,\\s*(?:" + CITY + ",?\\s+)?[A-Z]{1,2}\\d[A-Z\\d]?\\s?\\d[A-Z]{2}(?![\\p{L}\\p{N}])"),

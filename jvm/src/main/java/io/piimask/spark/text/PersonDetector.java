@@ -214,6 +214,11 @@ public final class PersonDetector implements Detector {
     } else if (count == 1 && cap && !sentenceStart && !placePrep && lex.isFirst(firstBase) && !camel(first)
         && !wordish(lex, firstBase, lang) && !("de".equals(lang) && lex.zipf(firstBase, 1) >= 3.0f)) {
       accept = true;
+    } else if (count == 1 && cap && firstBase.indexOf('-') > 0 && allFirstNames(lex, firstBase)) {
+      accept = true; // Jean-Luc, Hans-Peter: double given names are names wherever they stand
+    } else if (count == 1 && cap && lex.isFirst(firstBase) && !wordish(lex, firstBase, lang)
+        && coordinatedWithName(doc, lex, end - 1)) {
+      accept = true; // "Dimitri and Olga": a given name joined to another one
     } else {
       accept = false;
     }
@@ -222,6 +227,25 @@ public final class PersonDetector implements Detector {
     }
     out.add(new Span(first.start, last.end - suffixLength(last), Kind.PERSON));
     return end;
+  }
+
+  private static boolean allFirstNames(Lexicon lex, String hyphenated) {
+    for (String p : hyphenated.split("-")) {
+      if (p.length() < 2 || !lex.isFirst(p)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final java.util.Set<String> AND = java.util.Set.of("and", "und", "et", "y", "e", "or", "oder", "ou", "o");
+
+  /** Token j is followed by "and" and a capitalised known given name (not an ordinary word). */
+  private static boolean coordinatedWithName(Doc doc, Lexicon lex, int j) {
+    Token conj = doc.token(j + 1), other = doc.token(j + 2);
+    return conj != null && other != null && AND.contains(conj.lower) && doc.between(doc.token(j), conj).equals(" ")
+        && doc.between(conj, other).equals(" ") && other.isCapitalised() && lex.isFirst(other.lower)
+        && !lex.isFunctionWord(other.lower);
   }
 
   /** An inner capital (SiFa, DeWalt): a brand or an abbreviation more often than a name. */
@@ -377,8 +401,13 @@ public final class PersonDetector implements Detector {
     if (!g.isEmpty()) {
       return false;
     }
-    if (lex.cue("place_after", next) || lex.cue("company_after", next)) {
+    if (lex.cue("place_after", next)) {
       return true;
+    }
+    if (lex.cue("company_after", next)) {
+      // "and" makes a company only before a company word: "Smith and Sons", not "Ana and Olga"
+      Token after = doc.token(j + 2);
+      return !AND.contains(next.lower) || after != null && lex.cue("company_after", after);
     }
     // a US state or province code: "Madison WI depot"
     return next.isAllCaps() && next.length() == 2 && "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY QC ON BC".contains(next.text);

@@ -12,7 +12,8 @@ class AddressDetectorTest {
         "billing PO Box 4410, Austin, TX 78701", "billing [ADDRESS]",
         "at 12 main st today", "at [ADDRESS] today",
         "moved to 300 Rue Notre-Dame Est, Montréal, QC H2Y 1C6", "moved to [ADDRESS]",
-        "send to 10 Downing Street, London SW1A 2AA", "send to [ADDRESS]");
+        "send to 10 Downing Street, London SW1A 2AA", "send to [ADDRESS]",
+        "moved to 2200 Main Street Unit 12 Dallas TX 75201", "moved to [ADDRESS]");
   }
 
   @Test
@@ -26,6 +27,9 @@ class AddressDetectorTest {
         "au 4 bis rue Victor Hugo, bât. C, 69002 Lyon", "au [ADDRESS]",
         "a calle de Alcalá 45, 2º dcha, 28014 Madrid", "a [ADDRESS]",
         "a Avda. de la Constitución 3, 41004 Sevilla", "a [ADDRESS]",
+        "Ctra. de Toledo km 12, 28041 Madrid", "[ADDRESS]",
+        "Lieferadresse Am Hafen 5, 28217 Bremen", "Lieferadresse [ADDRESS]",
+        "〒530-0001 大阪府大阪市北区梅田1-1-1", "〒[ADDRESS]",
         "住所 東京都千代田区丸の内1-9-1", "住所 [ADDRESS]",
         "at 1-9-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005", "at [ADDRESS]");
   }

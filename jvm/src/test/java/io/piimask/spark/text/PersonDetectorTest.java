@@ -24,7 +24,9 @@ class PersonDetectorTest {
   void fullNamesAndNamesInsideASentence() {
     Cases.check("person",
         "Henrik Larsen will pick it up", "[PERSON] will pick it up",
-        "left it with Fatima at the gate", "left it with [PERSON] at the gate");
+        "left it with Fatima at the gate", "left it with [PERSON] at the gate",
+        "Jean-Luc a récupéré les visseuses", "[PERSON] a récupéré les visseuses",
+        "Dimitri and Olga finished the count", "[PERSON] and [PERSON] finished the count");
   }
 
   @Test
@@ -41,6 +43,10 @@ class PersonDetectorTest {
         "Der Koch hat den Schlüssel", "=",
         "Ernst gemeint, keine Flex", "=",
         "Frank & Sons invoice overdue", "=",
+        "Smith and Sons invoice overdue", "=",
+        "Victoria Station depot closed", "=",
+        "Sydney branch requests 5 more kits", "=",
+        "Amber light blinking on the charger", "=",
         "shipped to Denver via UPS", "=");
   }
 }
