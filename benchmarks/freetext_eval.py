@@ -159,6 +159,56 @@ def undecided_share(spark, notes: list[dict], config: str) -> float:
     return round(flagged / len(notes), 4)
 
 
+def spark_throughput(spark, notes: list[dict], config: str, copies: int) -> dict:
+    """Notes per second through Spark: the notes repeated ``copies`` times (each copy made distinct
+    by a suffix), redacted and written to the noop sink; the plain copy is timed too, and the
+    difference is the engine's share."""
+    import time
+
+    from pyspark.sql import functions as F
+
+    from piimask.treatments.freetext.engine import redact
+
+    texts = spark.createDataFrame([(n["text"],) for n in notes], "text string")
+    df = (
+        texts.crossJoin(spark.range(copies).withColumnRenamed("id", "copy"))
+        .select(F.concat("text", F.lit(" #"), F.col("copy").cast("string")).alias("text"))
+        .repartition(2)
+        .cache()
+    )
+    rows = df.count()
+    timings, cpu = {}, {}
+    for name, col in (("plain", F.col("text")), ("engine", redact("text", config))):
+        df.select(col.alias("r")).write.format("noop").mode("overwrite").save()  # warm-up
+        start, cpu_start = time.perf_counter(), _jvm_cpu_seconds(spark)
+        df.select(col.alias("r")).write.format("noop").mode("overwrite").save()
+        timings[name] = time.perf_counter() - start
+        cpu[name] = _jvm_cpu_seconds(spark) - cpu_start
+    df.unpersist()
+    return {
+        "rows": rows,
+        "seconds": round(timings["engine"], 2),
+        "plain_seconds": round(timings["plain"], 2),
+        "notes_per_second": round(rows / timings["engine"]),
+        "cores": spark.sparkContext.defaultParallelism,
+        # the local JVM's CPU time (driver and executors share it): comparable on a busy machine
+        "jvm_cpu_seconds": round(cpu["engine"], 2),
+        "notes_per_cpu_second": round(rows / cpu["engine"]) if cpu["engine"] > 0 else None,
+    }
+
+
+def _jvm_cpu_seconds(spark) -> float:
+    """User + system CPU seconds of the local JVM (from /proc; 0 where there is none)."""
+    import os
+
+    try:
+        pid = spark._jvm.java.lang.ProcessHandle.current().pid()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _session(jar: str):
     import os
 
@@ -204,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--native", action="store_true", help="also score the existing native detectors")
     p.add_argument("--misses", action="store_true", help="list misses and false positives by note id")
     p.add_argument("--json", type=Path, help="write the figures here")
+    p.add_argument("--throughput", type=int, default=0, metavar="COPIES", help="also time COPIES x the notes")
     args = p.parse_args(argv)
     from piimask.treatments.freetext.engine import engine_config
 
@@ -223,7 +274,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.native:
         spark = spark or _session(jar)
         results["native"] = score_notes(notes, spans_of(notes, redact_native(spark, notes)))
+    if args.throughput:
+        spark = spark or _session(jar)
+        results["throughput"] = spark_throughput(spark, notes, engine_config(), args.throughput)
     for name, result in results.items():
+        if name == "throughput":
+            print(f"== throughput: {result}")
+            continue
         _print(name, result, args.misses)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -28,7 +28,7 @@ public final class Doc {
       }
     }
     this.digits = d;
-    this.tokens = tokenize(text);
+    this.tokens = tokenize(text, lower);
     this.gaps = new String[tokens.size() + 1];
   }
 
@@ -70,7 +70,7 @@ public final class Doc {
     return Character.isLetter(c) || Character.getType(c) == Character.NON_SPACING_MARK;
   }
 
-  private static List<Token> tokenize(String t) {
+  private static List<Token> tokenize(String t, String low) {
     List<Token> out = new ArrayList<>();
     int n = t.length();
     int i = 0;
@@ -82,7 +82,7 @@ public final class Doc {
         while (j < n && (han ? isHan(t.charAt(j)) : isKana(t.charAt(j)))) {
           j++;
         }
-        out.add(new Token(out.size(), i, j, han ? Token.HAN : Token.KANA, t.substring(i, j)));
+        out.add(new Token(out.size(), i, j, han ? Token.HAN : Token.KANA, t.substring(i, j), low.substring(i, j)));
         i = j;
       } else if (isLetter(c) || Character.isDigit(c)) {
         int j = i;
@@ -106,7 +106,7 @@ public final class Doc {
           }
         }
         int type = letters && numbers ? Token.ALNUM : letters ? Token.WORD : Token.NUM;
-        out.add(new Token(out.size(), i, j, type, t.substring(i, j)));
+        out.add(new Token(out.size(), i, j, type, t.substring(i, j), low.substring(i, j)));
         i = j;
       } else {
         i++;

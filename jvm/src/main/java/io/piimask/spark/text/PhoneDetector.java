@@ -72,6 +72,13 @@ public final class PhoneDetector implements Detector {
     }
   }
 
+  private final java.util.concurrent.ConcurrentHashMap<String, String> hints =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static String hintKey(String norm) {
+    return norm.length() + ":" + norm.substring(0, Math.min(3, norm.length()));
+  }
+
   /** The regions a national number can belong to: those with a trunk 0 when it starts with 0. */
   private List<String> regionsFor(String norm) {
     return norm.startsWith("0") ? trunkZero : regions;
@@ -195,8 +202,17 @@ public final class PhoneDetector implements Detector {
     if (norm.startsWith("+")) {
       return check(norm, "ZZ", cue) || check(TRUNK_AFTER_CC.matcher(norm).replaceFirst("+$1"), "ZZ", cue);
     }
+    // the region that last validated a number of this length and leading digits goes first
+    String key = hintKey(norm);
+    String hinted = hints.get(key);
+    if (hinted != null && lengthFits(norm, hinted) && valid(norm, hinted)) {
+      return true;
+    }
     for (String r : regionsFor(norm)) {
-      if (lengthFits(norm, r) && valid(norm, r)) {
+      if (!r.equals(hinted) && lengthFits(norm, r) && valid(norm, r)) {
+        if (hints.size() < 4096) {
+          hints.put(key, r);
+        }
         return true;
       }
     }

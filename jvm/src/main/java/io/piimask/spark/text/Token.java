@@ -14,13 +14,13 @@ public final class Token {
   /** Index of the token in the document. */
   public final int index;
 
-  Token(int index, int start, int end, int type, String text) {
+  Token(int index, int start, int end, int type, String text, String lower) {
     this.index = index;
     this.start = start;
     this.end = end;
     this.type = type;
     this.text = text;
-    this.lower = Doc.lowerCase(text);
+    this.lower = lower;
   }
 
   public boolean isWord() {
