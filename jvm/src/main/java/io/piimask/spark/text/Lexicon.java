@@ -74,8 +74,10 @@ public final class Lexicon {
       int bit = kindBits.computeIfAbsent(kind, k -> kindBits.size());
       entry(phrase).cueKinds |= 1L << bit;
     });
+    // (street types are not among them: Hill, Park, Lane are family names too; addresses win
+    // their overlaps with names anyway)
     for (String kind : new String[] {"before", "before_weak", "honorific", "after", "determiner", "place_after",
-        "street_type", "unit", "company_after", "role"}) {
+        "unit", "company_after", "role"}) {
       for (String w : cues(kind)) {
         entry(w).function = true;
       }

@@ -162,6 +162,9 @@ public final class PersonDetector implements Detector {
       if (end > i && t.isLowerCase() != toks.get(i).isLowerCase()) {
         break;
       }
+      if (end > i && t.isLowerCase() && lex.lookup(t).maxZipf >= 5.0f) {
+        break; // "kevin can": a very common word ends a lower-case name
+      }
       if (nl == 2) {
         known++;
         if (lex.isFirst(b)) {
@@ -203,7 +206,9 @@ public final class PersonDetector implements Detector {
     } else if (saying && known == count && !(lower && lex.maxZipf(firstBase) >= 5.5f)) {
       accept = true;
     } else if (leftCue >= 2 || rightCue >= 2) {
-      accept = lower ? known == count && !wordish(lex, firstBase, lang) : known + unknown == count;
+      accept = lower ? known == count && (count == 1 ? !wordish(lex, firstBase, lang)
+          : !allWordish(lex, i, end, doc) || lex.isFirst(firstBase) && lex.isLast(base(last)))
+          : known + unknown == count;
       if (lower && count == 1 && rightCue < 2 && lex.maxZipf(firstBase) >= 5.5f) {
         accept = false;
       }
@@ -222,11 +227,40 @@ public final class PersonDetector implements Detector {
     } else {
       accept = false;
     }
+    int spanStart = first.start, spanEnd = last.end - suffixLength(last);
+    // an initial after a given name ("Dave K.") or before a family name ("J. Smith") is part of it
+    Token initialAfter = doc.token(end);
+    boolean initialFollows = suffixLength(last) == 0 && initialAfter != null && initialAfter.isWord()
+        && initialAfter.length() == 1 && Character.isUpperCase(initialAfter.text.charAt(0))
+        && doc.between(last, initialAfter).equals(" ") && doc.between(initialAfter, doc.token(end + 1)).startsWith(".");
+    Token initialBefore = doc.token(i - 1);
+    boolean initialPrecedes = initialBefore != null && initialBefore.isWord() && initialBefore.length() == 1
+        && Character.isUpperCase(initialBefore.text.charAt(0)) && doc.between(initialBefore, first).equals(". ")
+        && !lex.cue("honorific", initialBefore.lower + ".");
+    if (!accept && !lower && !caps && count == 1 && (initialFollows && lex.isFirst(firstBase)
+        || initialPrecedes && lex.isLast(firstBase)) && !determiner && !placeAfter) {
+      accept = true;
+    }
     if (!accept) {
       return i + 1;
     }
-    out.add(new Span(first.start, last.end - suffixLength(last), Kind.PERSON));
-    return end;
+    if (initialFollows) {
+      spanEnd = initialAfter.end;
+    }
+    if (initialPrecedes && !honorific) {
+      spanStart = initialBefore.start;
+    }
+    out.add(new Span(spanStart, spanEnd, Kind.PERSON));
+    return initialFollows ? end + 1 : end;
+  }
+
+  private static boolean allWordish(Lexicon lex, int from, int to, Doc doc) {
+    for (int k = from; k < to; k++) {
+      if (!wordish(lex, base(doc.token(k)), doc.language())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean allFirstNames(Lexicon lex, String hyphenated) {
@@ -310,14 +344,24 @@ public final class PersonDetector implements Detector {
   private static int leftCue(Doc doc, Lexicon lex, int i) {
     Token prev = doc.token(i - 1);
     if (prev == null) {
-      return 0;
+      return doc.text.startsWith("@") && doc.token(i).isWord() ? 2 : 0;
     }
-    String gap = doc.between(prev, doc.token(i)).trim();
+    String rawGap = doc.between(prev, doc.token(i));
+    if (rawGap.endsWith("@") && doc.token(i).isWord()) {
+      return 2; // "@dave": a mention (an e-mail is found first and wins)
+    }
+    String gap = rawGap.trim();
     if (!(gap.isEmpty() || gap.equals(":") || gap.equals(",") || gap.equals("-") || gap.equals("/"))) {
       return 0;
     }
     if (gap.equals(":") && (lex.cue("role", prev) || lex.cue("before", prev))) {
       return 2;
+    }
+    if (gap.equals("/") && prev.lower.equals("w")) {
+      return 1; // "w/ Rachel"
+    }
+    if (gap.equals("/") && prev.lower.equals("o") && i >= 2 && doc.token(i - 2).lower.equals("c")) {
+      return 2; // "c/o Rachel"
     }
     if (gap.equals(",") || gap.equals("/")) {
       return 0;

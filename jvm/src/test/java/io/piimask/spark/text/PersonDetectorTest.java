@@ -26,7 +26,13 @@ class PersonDetectorTest {
         "Henrik Larsen will pick it up", "[PERSON] will pick it up",
         "left it with Fatima at the gate", "left it with [PERSON] at the gate",
         "Jean-Luc a récupéré les visseuses", "[PERSON] a récupéré les visseuses",
-        "Dimitri and Olga finished the count", "[PERSON] and [PERSON] finished the count");
+        "Dimitri and Olga finished the count", "[PERSON] and [PERSON] finished the count",
+        "talked w/ Rachel about it", "talked w/ [PERSON] about it",
+        "send c/o Brenda Hill", "send c/o [PERSON]",
+        "@kevin can you check", "@[PERSON] can you check",
+        "per john smith, hold", "per [PERSON], hold",
+        "J. Smith picked it up", "[PERSON] picked it up",
+        "Dave K. called twice", "[PERSON]. called twice");
   }
 
   @Test
@@ -47,6 +53,8 @@ class PersonDetectorTest {
         "Victoria Station depot closed", "=",
         "Sydney branch requests 5 more kits", "=",
         "Amber light blinking on the charger", "=",
+        "see section A. Intro", "=",
+        "Rose Hill depot inventory done", "=",
         "shipped to Denver via UPS", "=");
   }
 }
