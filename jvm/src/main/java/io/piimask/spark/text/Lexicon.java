@@ -23,7 +23,7 @@ public final class Lexicon {
   /** What the lexicon knows about one lower-case word: one hash lookup answers every question. */
   public static final class Entry {
     static final float[] NO_ZIPF = new float[LANGS.length];
-    boolean first, last, function;
+    boolean first, last, function, place;
     String nameWordLangs;
     float[] zipf = NO_ZIPF;
     float maxZipf;
@@ -51,6 +51,7 @@ public final class Lexicon {
   private Lexicon() {
     read("first_names.txt", line -> entry(line).first = true);
     read("last_names.txt", line -> entry(line).last = true);
+    read("places.txt", line -> entry(line).place = true);
     read("name_words.txt", line -> {
       int tab = line.indexOf('\t');
       entry(line.substring(0, tab)).nameWordLangs = line.substring(tab + 1);
@@ -135,6 +136,11 @@ public final class Lexicon {
 
   public boolean isLast(String lower) {
     return lookup(lower).last;
+  }
+
+  /** A city of 100,000 people or more (GeoNames). */
+  public boolean isPlace(String lower) {
+    return lookup(lower).place;
   }
 
   public boolean isName(String lower) {

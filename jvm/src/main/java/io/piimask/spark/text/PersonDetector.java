@@ -201,23 +201,36 @@ public final class PersonDetector implements Detector {
       accept = !lower || known == count;
     } else if (determiner || placeAfter) {
       accept = false;
+    } else if (count == 1 && lex.isPlace(firstBase) && leftCue < 2 && rightCue < 2 && !saying) {
+      accept = false; // a city ("Austin is closed", "de Valencia") is a person only after a strong cue
     } else if (shortCaps && leftCue < 2) {
       accept = false;
     } else if (saying && known == count && !(lower && lex.maxZipf(firstBase) >= 5.5f)) {
       accept = true;
     } else if (leftCue >= 2 || rightCue >= 2) {
+      boolean possessiveOnly = leftCue < 2 && rightCue == 2 && suffixLength(last) == 2 && count >= 1
+          && (last.lower.endsWith("'s") || last.lower.endsWith("’s"));
       accept = lower ? known == count && (count == 1 ? !wordish(lex, firstBase, lang)
           : !allWordish(lex, i, end, doc) || lex.isFirst(firstBase) && lex.isLast(base(last)))
-          : known + unknown == count;
+          : known + unknown == count && (!possessiveOnly || known == count); // "Lowe's order": a shop
       if (lower && count == 1 && rightCue < 2 && lex.maxZipf(firstBase) >= 5.5f) {
         accept = false;
       }
     } else if (leftCue == 1 || rightCue == 1) {
-      accept = !lower && known >= 1 && (!sentenceStart || !wordish(lex, firstBase, lang)) && !placePrep;
+      accept = !lower && known >= 1 && (!sentenceStart || !wordish(lex, firstBase, lang)) && !placePrep
+          // one word after "with", "de", "mit": a given name, not a brand or a city ("mit Bosch",
+          // "de Paris": family names and very frequent words need more)
+          && (count > 1 || (lex.isFirst(firstBase) || allFirstNames(lex, firstBase))
+              && lex.zipf(firstBase, Lexicon.langIndex(lang)) < 5.5f);
     } else if (count >= 2 && !lower && known == count && firsts >= 1) {
       accept = !(caps && sentenceStart && count == 2 && wordish(lex, base(last), lang));
     } else if (count == 1 && cap && !sentenceStart && !placePrep && lex.isFirst(firstBase) && !camel(first)
         && !wordish(lex, firstBase, lang) && !("de".equals(lang) && lex.zipf(firstBase, 1) >= 3.0f)) {
+      accept = true;
+    } else if (count == 1 && cap && sentenceStart && lex.isFirst(firstBase) && subjectVerbAfter(doc, lex, end - 1)
+        && lex.zipf(firstBase, Lexicon.langIndex(lang)) < 5.1f && !("en".equals(lang) && wordish(lex, firstBase, lang))) {
+      // "Martin est parti", "Pedro no vino", "Carlos is off": a given name as the subject; not a very
+      // frequent word ("Luz está apagada"), nor in English one that is also a word ("Grant was approved")
       accept = true;
     } else if (count == 1 && cap && firstBase.indexOf('-') > 0 && allFirstNames(lex, firstBase)) {
       accept = true; // Jean-Luc, Hans-Peter: double given names are names wherever they stand
@@ -252,6 +265,12 @@ public final class PersonDetector implements Detector {
     }
     out.add(new Span(spanStart, spanEnd, Kind.PERSON));
     return initialFollows ? end + 1 : end;
+  }
+
+  /** The next word is a verb or auxiliary that follows a subject (is, hat, est, no vino...). */
+  private static boolean subjectVerbAfter(Doc doc, Lexicon lex, int j) {
+    Token next = doc.token(j + 1);
+    return next != null && doc.between(doc.token(j), next).equals(" ") && lex.cue("subject_verb", next);
   }
 
   private static boolean allWordish(Lexicon lex, int from, int to, Doc doc) {

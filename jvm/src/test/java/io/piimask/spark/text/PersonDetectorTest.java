@@ -32,7 +32,10 @@ class PersonDetectorTest {
         "@kevin can you check", "@[PERSON] can you check",
         "per john smith, hold", "per [PERSON], hold",
         "J. Smith picked it up", "[PERSON] picked it up",
-        "Dave K. called twice", "[PERSON]. called twice");
+        "Dave K. called twice", "[PERSON]. called twice",
+        "Martin est parti en vacances", "[PERSON] est parti en vacances",
+        "Pedro no vino hoy", "[PERSON] no vino hoy",
+        "Austin from the crew took it", "[PERSON] from the crew took it");
   }
 
   @Test
@@ -55,6 +58,11 @@ class PersonDetectorTest {
         "Amber light blinking on the charger", "=",
         "see section A. Intro", "=",
         "Rose Hill depot inventory done", "=",
+        "Austin is closed for snow", "=",
+        "Grant was approved", "=",
+        "Luz está apagada en la obra", "=",
+        "Termin mit Bosch Service am Montag", "=",
+        "La visseuse de Paris est en panne", "=",
         "shipped to Denver via UPS", "=");
   }
 }
