@@ -55,9 +55,11 @@ public final class AddressDetector implements Detector {
   private static final Pattern BOX = Pattern.compile(
       "(?iu)(?<![\\p{L}])(?:p\\.?\\s?o\\.?\\s?box|post office box|postfach|apartado(?: de correos)?|apdo\\.?"
           + "|case postale|cp)\\s+\\d{1,7}(?:\\s\\d{2,3}){0,3}(?![\\p{L}\\p{N}])");
+  /** a block number in Arabic digits or kanji numerals (四丁目) */
+  private static final String JA_NUM = "(?:\\d{1,4}|[〇一二三四五六七八九十]{1,3})";
   private static final Pattern JA_KANJI = Pattern.compile(
       "(?:(?<![\\d-])\\d{3}[-−]\\d{4}\\s*)?(?:\\p{IsHan}{2,3}[都道府県])?\\p{IsHan}{1,5}?[市区町村郡](?:\\p{IsHan}{1,4}?[区町村])?"
-          + "[\\p{IsHan}ぁ-んァ-ンー]{0,8}?\\d{1,4}(?:丁目|番地?|号)?(?:[-−‐ー－]\\d{1,4}(?:番地?|号)?){1,3}");
+          + "[\\p{IsHan}ぁ-んァ-ンー]{0,8}?" + JA_NUM + "(?:(?:丁目|番地?|の|[-−‐ー－])" + JA_NUM + "){1,3}(?:番地?|号)?");
   private static final Pattern JA_ROMAJI = Pattern.compile(
       "(?u)(?<![\\p{L}\\p{N}-])(?:\\d{1,4}-\\d{1,4}(?:-\\d{1,4})?\\s+" + CAP + "|" + CAP
           + "\\s+\\d{1,4}-\\d{1,4}(?:-\\d{1,4})?),\\s*" + CAP

@@ -31,6 +31,7 @@ class AddressDetectorTest {
         "Lieferadresse Am Hafen 5, 28217 Bremen", "Lieferadresse [ADDRESS]",
         "〒530-0001 大阪府大阪市北区梅田1-1-1", "〒[ADDRESS]",
         "住所 東京都千代田区丸の内1-9-1", "住所 [ADDRESS]",
+        "住所 東京都港区芝公園四丁目2番8号 です", "住所 [ADDRESS] です",
         "at 1-9-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005", "at [ADDRESS]");
   }
 
