@@ -45,31 +45,35 @@ public final class PhoneDetector implements Detector {
       "(?:\\d{4}[-/.][01]?\\d[-/.][0-3]?\\d|[0-3]?\\d[-/.][0-3]?\\d[-/.](?:\\d{4}|\\d{2}))(?!\\d|[-/.]\\d)");
   private static final Pattern EXTENSION =
       Pattern.compile("(?i)\\s?(?:x|ext\\.?|extension|poste|durchwahl|dw|内線)\\s?\\d{1,5}$");
-  private static final Pattern TRUNK_AFTER_CC = Pattern.compile("^\\+(\\d{1,3})0");
   private static final Pattern SLASH_AHEAD = Pattern.compile("\\s*/");
   private final List<String> regions;
 
-  /** regions whose national numbers start with a trunk 0, and the others */
+  /** the configured regions, compiled; those whose national numbers start with a trunk 0 */
+  private final java.util.Map<String, PhoneRegion> compiled = new java.util.LinkedHashMap<>();
   private final List<String> trunkZero = new java.util.ArrayList<>();
-
-  /** per region: its trunk prefix (or "") and the possible lengths of its national numbers */
-  private final java.util.Map<String, String> trunk = new java.util.HashMap<>();
-  private final java.util.Map<String, java.util.Set<Integer>> lengths = new java.util.HashMap<>();
 
   public PhoneDetector(List<String> regions) {
     this.regions = regions;
     for (String r : regions) {
-      String ndd = UTIL.getNddPrefixForRegion(r, true);
-      if ("0".equals(ndd)) {
+      PhoneRegion pr = new PhoneRegion(r);
+      compiled.put(r, pr);
+      if ("0".equals(pr.trunk)) {
         trunkZero.add(r);
       }
-      trunk.put(r, ndd == null ? "" : ndd);
-      var meta = com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider.getInstance()
-          .getPhoneNumberMetadataSource().getMetadataForRegion(r);
-      if (meta != null) {
-        lengths.put(r, new java.util.HashSet<>(meta.getGeneralDesc().getPossibleLengthList()));
-      }
     }
+  }
+
+  private static final java.util.Map<Integer, PhoneRegion> BY_COUNTRY_CODE =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** An international number (digits after +): its country code known and its length possible. */
+  static boolean international(String digits) {
+    PhoneRegion pr = PhoneRegion.ofInternational(digits, BY_COUNTRY_CODE);
+    if (pr == null) {
+      return false;
+    }
+    String cc = pr.countryCode();
+    return digits.startsWith(cc) && pr.possibleInternational(digits.substring(cc.length()));
   }
 
   private final java.util.concurrent.ConcurrentHashMap<String, String> hints =
@@ -84,16 +88,16 @@ public final class PhoneDetector implements Detector {
     return norm.startsWith("0") ? trunkZero : regions;
   }
 
-  /** A cheap necessary condition: the number's length (less a trunk prefix) is possible there. */
   private boolean lengthFits(String norm, String region) {
-    java.util.Set<Integer> ls = lengths.get(region);
-    if (ls == null) {
-      return true;
-    }
-    String ndd = trunk.getOrDefault(region, "");
-    int n = norm.length();
-    return ls.contains(n) || !ndd.isEmpty() && norm.startsWith(ndd) && ls.contains(n - ndd.length());
+    PhoneRegion pr = compiled.get(region);
+    return pr == null || pr.lengthFits(norm);
   }
+
+  private boolean valid(String norm, String region) {
+    PhoneRegion pr = compiled.get(region);
+    return pr == null ? slowValid(norm, region) : pr.valid(norm);
+  }
+
 
   @Override
   public Kind kind() {
@@ -200,7 +204,7 @@ public final class PhoneDetector implements Detector {
     String main = EXTENSION.matcher(cand).replaceFirst("");
     String norm = normalise(main);
     if (norm.startsWith("+")) {
-      return check(norm, "ZZ", cue) || check(TRUNK_AFTER_CC.matcher(norm).replaceFirst("+$1"), "ZZ", cue);
+      return international(norm.substring(1));
     }
     // the region that last validated a number of this length and leading digits goes first
     String key = hintKey(norm);
@@ -266,16 +270,7 @@ public final class PhoneDetector implements Detector {
     return b.toString();
   }
 
-  private static boolean check(String number, String region, boolean cue) {
-    try {
-      PhoneNumber p = UTIL.parse(number, region);
-      return UTIL.isValidNumber(p) || UTIL.isPossibleNumber(p);
-    } catch (NumberParseException e) {
-      return false;
-    }
-  }
-
-  private static boolean valid(String number, String region) {
+  private static boolean slowValid(String number, String region) {
     try {
       return UTIL.isValidNumberForRegion(UTIL.parse(number, region), region);
     } catch (NumberParseException e) {
