@@ -45,7 +45,6 @@ public final class PhoneDetector implements Detector {
       "(?:\\d{4}[-/.][01]?\\d[-/.][0-3]?\\d|[0-3]?\\d[-/.][0-3]?\\d[-/.](?:\\d{4}|\\d{2}))(?!\\d|[-/.]\\d)");
   private static final Pattern EXTENSION =
       Pattern.compile("(?i)\\s?(?:x|ext\\.?|extension|poste|durchwahl|dw|内線)\\s?\\d{1,5}$");
-  private static final Pattern SLASH_AHEAD = Pattern.compile("\\s*/");
   private final List<String> regions;
 
   /** the configured regions, compiled; those whose national numbers start with a trunk 0 */
@@ -143,7 +142,7 @@ public final class PhoneDetector implements Detector {
       boolean cue = cues > 0;
       for (int end = limit; end > start; end--) {
         if (!Character.isDigit(doc.text.charAt(end - 1))
-            || end < m.end() && !SLASH_AHEAD.matcher(doc.text).region(end, m.end()).lookingAt()) {
+            || end < m.end() && !slashAhead(doc.text, end)) {
           continue;
         }
         String cand = doc.text.substring(start, end);
@@ -201,7 +200,7 @@ public final class PhoneDetector implements Detector {
     if (DATE.matcher(cand).matches() || versionShaped(cand)) {
       return false;
     }
-    String main = EXTENSION.matcher(cand).replaceFirst("");
+    String main = hasLetter(cand) ? EXTENSION.matcher(cand).replaceFirst("") : cand;
     String norm = normalise(main);
     if (norm.startsWith("+")) {
       return international(norm.substring(1));
@@ -235,6 +234,24 @@ public final class PhoneDetector implements Detector {
         if (lengthFits(norm, r) && possible(norm, r)) {
           return true;
         }
+      }
+    }
+    return false;
+  }
+
+  /** White space then a slash from {@code pos}: "0721 / 55 44 33" may end before it. */
+  private static boolean slashAhead(String t, int pos) {
+    int k = pos;
+    while (k < t.length() && t.charAt(k) == ' ') {
+      k++;
+    }
+    return k < t.length() && t.charAt(k) == '/';
+  }
+
+  private static boolean hasLetter(String c) {
+    for (int i = 0; i < c.length(); i++) {
+      if (Character.isLetter(c.charAt(i))) {
+        return true;
       }
     }
     return false;
