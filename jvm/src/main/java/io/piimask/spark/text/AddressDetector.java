@@ -113,20 +113,27 @@ public final class AddressDetector implements Detector {
       scanAt(US, starts, doc, out);
       scanAt(FR, starts, doc, out);
     }
-    if (containsAny(l, "calle", "c/", "avenida", "avda", "av.", "avd", "paseo", "pº", "p°", "plaza", "pza", "camino",
-        "carretera", "ctra", "ronda", "travesía", "glorieta", "rambla", "vía", "bulevar", "calzada")) {
+    // one pass over the tokens decides which of the type-first patterns can match
+    boolean es = false, box = false, dePrep = false, frFirst = false;
+    for (Token tok : doc.tokens) {
+      es |= ES_TYPES.contains(tok.lower);
+      box |= BOX_WORDS.contains(tok.lower);
+      frFirst |= FR_TYPES.contains(tok.lower);
+      dePrep |= DE_PREPS.contains(tok.text);
+    }
+    if (es) {
       scan(ES, doc, out);
     }
     if (germanStreetAhead(doc)) {
       scan(DE, doc, out);
     }
-    if (containsAny(l, "box", "postfach", "apartado", "apdo", "case postale", "cp ")) {
+    if (box) {
       scan(BOX, doc, out);
     }
-    if (containsAny(t, "Am ", "An ", "Im ", "In ", "Auf ", "Zum ", "Zur ", "Unter ", "Hinter ")) {
+    if (dePrep) {
       scan(DE_PREP, doc, out);
     }
-    if (containsAny(l, "rue", "avenue", "boulevard", "chemin", "allée", "quai", "impasse", "route")) {
+    if (frFirst) {
       scan(FR_TYPE_FIRST, doc, out);
     }
     if (containsAny(l, "-ku", "-shi", "-cho", "-chō", "-machi", "-gun", "-ken")) {
@@ -139,6 +146,16 @@ public final class AddressDetector implements Detector {
       }
     }
   }
+
+  private static final java.util.Set<String> ES_TYPES = java.util.Set.of("calle", "c", "avenida", "avda", "av",
+      "avd", "paseo", "pº", "p°", "plaza", "pza", "camino", "carretera", "ctra", "ronda", "travesía", "glorieta",
+      "rambla", "vía", "bulevar", "calzada");
+  private static final java.util.Set<String> BOX_WORDS =
+      java.util.Set.of("box", "postfach", "apartado", "apdo", "cp", "postale");
+  private static final java.util.Set<String> FR_TYPES =
+      java.util.Set.of("rue", "avenue", "boulevard", "chemin", "allée", "quai", "impasse", "route");
+  private static final java.util.Set<String> DE_PREPS =
+      java.util.Set.of("Am", "An", "Im", "In", "Auf", "Zum", "Zur", "Unter", "Hinter");
 
   private static final String[] DE_SUFFIXES = {
     "straße", "strasse", "str", "weg", "platz", "gasse", "allee", "ring", "damm", "ufer", "chaussee", "steig", "pfad"};

@@ -11,9 +11,6 @@ import java.util.regex.Pattern;
  * ({@code 2.10.4.1 -> 2.10.5.0}).
  */
 public final class IpDetector implements Detector {
-  private static final String OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
-  private static final Pattern V4 = Pattern.compile(
-      "(?<![\\d.])(?:" + OCTET + "\\.){3}" + OCTET + "(?![\\d]|\\.\\d)");
   private static final String H = "[0-9a-f]{1,4}";
   private static final Pattern V6 = Pattern.compile(
       "(?i)(?<![0-9a-f:.])(?:(?:" + H + ":){7}" + H
@@ -26,8 +23,6 @@ public final class IpDetector implements Detector {
           + "|\\brollback|\\bmise à jour|\\bmaj|\\bactualiz\\w*|\\bpatch|\\bstuck at|\\bon|ファーム\\w*"
           + "|\\bpushed|\\bfixes|->|→|=>)"
           + "[\\s:=]*(?:to\\s+|auf\\s+|a\\s+|vers\\s+|en\\s+|de\\s+|von\\s+|from\\s+)?$");
-  private static final Pattern VERSION_ANYWHERE = Pattern.compile(
-      "(?iu)\\b(?:fw|firmware|version|versión|build|release|update|mise à jour|actualiz|rollback|reflash)");
   private static final Pattern NETWORK_NEAR = Pattern.compile(
       "(?iu)(?:\\bip|\\bipv4|\\bgateway|\\bgw|\\brouter|\\bhotspot|\\bbox|\\bfrom|\\bdns|\\bserver|\\bvpn"
           + "|\\bpublic|\\bwan|\\blan|\\baddr\\w*|\\bhost|\\bdevice|\\bpc|\\blaptop|\\btablet|\\bshows|\\bping)"
@@ -42,13 +37,24 @@ public final class IpDetector implements Detector {
   public void find(Doc doc, List<Span> out) {
     String t = doc.text;
     if (doc.digits >= 4 && dottedQuad(t)) {
-      Matcher m = V4.matcher(t);
-      boolean versionsTalk = VERSION_ANYWHERE.matcher(doc.lower).find();
-      while (m.find()) {
-        if (isVersion(doc, m.start(), m.end(), versionsTalk)) {
+      int versionsTalk = -1; // computed on the first candidate
+      int n = t.length();
+      for (int i = 0; i < n; i++) {
+        char c = t.charAt(i);
+        if (c < '0' || c > '9' || i > 0 && (Character.isDigit(t.charAt(i - 1)) || t.charAt(i - 1) == '.')) {
           continue;
         }
-        out.add(new Span(m.start(), m.end(), Kind.IP));
+        int end = quadEnd(t, i);
+        if (end < 0) {
+          continue;
+        }
+        if (versionsTalk < 0) {
+          versionsTalk = versionWords(doc) ? 1 : 0;
+        }
+        if (!isVersion(doc, i, end, versionsTalk == 1)) {
+          out.add(new Span(i, end, Kind.IP));
+        }
+        i = end;
       }
     }
     if (t.indexOf(':') >= 0 && colons(t)) {
@@ -64,6 +70,48 @@ public final class IpDetector implements Detector {
         }
       }
     }
+  }
+
+  /** The end of a dotted quad of octets 0-255 starting at {@code i} (not followed by a digit or
+   * ".digit"), or -1. */
+  static int quadEnd(String t, int i) {
+    int n = t.length(), pos = i;
+    for (int g = 0; g < 4; g++) {
+      int start = pos, value = 0;
+      while (pos < n && pos - start < 3 && Character.isDigit(t.charAt(pos))) {
+        value = value * 10 + (t.charAt(pos) - '0');
+        pos++;
+      }
+      int len = pos - start;
+      if (len == 0 || value > 255 || len > 1 && t.charAt(start) == '0' || pos < n && Character.isDigit(t.charAt(pos))) {
+        return -1;
+      }
+      if (g < 3) {
+        if (pos >= n || t.charAt(pos) != '.') {
+          return -1;
+        }
+        pos++;
+      }
+    }
+    if (pos + 1 < n && t.charAt(pos) == '.' && Character.isDigit(t.charAt(pos + 1))) {
+      return -1;
+    }
+    return pos;
+  }
+
+  private static final java.util.Set<String> VERSION_WORDS = java.util.Set.of(
+      "fw", "firmware", "version", "versión", "versions", "build", "release", "update", "updated", "updates",
+      "rollback", "reflash", "reflashed", "mise", "maj", "actualizar", "actualizó", "actualizado", "actualización",
+      "ファーム", "ファームウェア", "firmware-update");
+
+  /** Whether the note speaks of versions (fw, firmware, update...). */
+  static boolean versionWords(Doc doc) {
+    for (Token tok : doc.tokens) {
+      if (VERSION_WORDS.contains(tok.lower) || tok.lower.startsWith("firmware") || tok.lower.startsWith("actualiz")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A cheap necessary condition for IPv4: digits and three dots in one run. */
