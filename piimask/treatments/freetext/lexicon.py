@@ -61,7 +61,7 @@ CUES: dict[str, str] = {
         mademoiselle sr sr. sra sra. srta srta. don doña dona sir madam señor señora señorita sig.
         sig.ra signor signora dott.""",
     # words after which the next capitalised (or any name-like) word is a person
-    "before": """per cust customer client cliente kunde kundin tech technician operator foreman forewoman
+    "before": """per cc cust customer client cliente kunde kundin tech technician operator foreman forewoman
         supervisor manager driver contact attn attn: att. att: name name: owner user usuario usuaria
         según capataz encargado encargada técnico jefe atención laut kollege kollegin monteur meister
         polier bauleiter bauleiterin selon d'après technicien technicienne responsable hey hi hello

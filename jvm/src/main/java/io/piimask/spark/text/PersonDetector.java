@@ -494,14 +494,26 @@ public final class PersonDetector implements Detector {
       }
       return i + 1;
     }
+    if (t.type == Token.KANA) {
+      // a katakana name run into its honorific: "グエンさんから"
+      int at = honorificIndex(t.text);
+      if (at >= 2 && isKatakana(t.text, at)) {
+        out.add(new Span(t.start, t.start + at, Kind.PERSON));
+      }
+      return i + 1;
+    }
     if (t.type != Token.HAN) {
       return i + 1;
     }
     String text = t.text;
     int cut = text.length();
     boolean suffix = false;
-    if (text.length() > 1 && "様氏君".indexOf(text.charAt(text.length() - 1)) >= 0) {
+    int title = titleLength(text);
+    if (text.length() > 1 && "様氏君殿".indexOf(text.charAt(text.length() - 1)) >= 0) {
       cut = text.length() - 1;
+      suffix = true;
+    } else if (title > 0 && text.length() - title >= 1 && knownHanName(lex, text.substring(0, text.length() - title))) {
+      cut = text.length() - title; // "山田部長": a family name and a job title ("現場監督" is no name)
       suffix = true;
     } else {
       Token next = doc.token(i + 1);
@@ -557,6 +569,47 @@ public final class PersonDetector implements Detector {
       }
     }
     return i + 1;
+  }
+
+  private static final String[] TITLES = {"部長", "課長", "係長", "社長", "主任", "所長", "店長", "先生", "監督", "班長"};
+
+  /** The length of a job title ending a Han run (部長, 課長...), or 0. */
+  private static int titleLength(String han) {
+    for (String title : TITLES) {
+      if (han.endsWith(title)) {
+        return title.length();
+      }
+    }
+    return 0;
+  }
+
+  private static boolean knownHanName(Lexicon lex, String han) {
+    for (int k = Math.max(0, han.length() - 4); k < han.length(); k++) {
+      if (lex.isLast(han.substring(k)) || lex.isFirst(han.substring(k))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int honorificIndex(String kana) {
+    for (String h : new String[] {"さん", "さま", "くん", "ちゃん"}) {
+      int at = kana.indexOf(h);
+      if (at >= 0) {
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean isKatakana(String s, int end) {
+    for (int k = 0; k < end; k++) {
+      char c = s.charAt(k);
+      if (Character.UnicodeScript.of(c) != Character.UnicodeScript.KATAKANA && c != 'ー') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int prev_start(Token p) {

@@ -15,6 +15,8 @@ class PersonDetectorTest {
         "Tanaka-san ni denwa", "[PERSON]-san ni denwa",
         "田中さんから連絡", "[PERSON]さんから連絡",
         "鈴木 一郎 様", "[PERSON] 様",
+        "山田部長から連絡あり", "[PERSON]部長から連絡あり",
+        "グエンさんから電話", "[PERSON]さんから電話",
         "Priya (dispatch) confirmed", "[PERSON] (dispatch) confirmed",
         "Kevin's truck has the kit", "[PERSON]'s truck has the kit",
         "NAME: JOHN CARTER", "NAME: [PERSON]");
@@ -62,6 +64,8 @@ class PersonDetectorTest {
         "Grant was approved", "=",
         "Luz está apagada en la obra", "=",
         "Termin mit Bosch Service am Montag", "=",
+        "現場監督に確認", "=",
+        "現場の森で作業中", "=",
         "La visseuse de Paris est en panne", "=",
         "shipped to Denver via UPS", "=");
   }
