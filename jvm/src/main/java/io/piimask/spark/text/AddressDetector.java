@@ -43,6 +43,18 @@ public final class AddressDetector implements Detector {
           + "|steig|pfad)\\s?\\d{1,4}\\s?[a-zA-Z]?(?:\\s?[-/]\\s?\\d{1,4}[a-z]?)?(?![\\p{L}\\p{N}])"
           + "|(?u)(?<![\\p{L}])(?:" + CAP + "\\s+){1,2}(?:Straße|Strasse|Str\\.|Weg|Platz|Allee|Gasse|Chaussee)"
           + "\\s+\\d{1,4}\\s?[a-zA-Z]?(?![\\p{L}\\p{N}])");
+  /** lower-case street names ("12 rue de rivoli", "calle mayor 23", "hauptstr 5"): only with a
+   * postcode and city close after, since lower-case words are otherwise prose */
+  private static final String LW = "[\\p{L}'’-]+";
+  /** a postcode and city after the number, maybe after a floor part: ", 3º izq, 28013 madrid" */
+  private static final String POSTCODE_AHEAD = "(?=(?:,\\s*[^,\\n]{1,12}){0,2},\\s*\\d{5}\\s+\\p{L})";
+  private static final Pattern LOWER = Pattern.compile(
+      "(?iu)(?<![\\p{L}\\p{N}])\\d{1,5}(?:\\s?(?:bis|ter))?,?\\s+(?:rue|avenue|allée|boulevard|bd|chemin|impasse"
+          + "|route|quai)\\s+(?:" + LW + "\\s+){0,3}" + LW + "(?=,?\\s*\\d{5}\\s+\\p{L})"
+          + "|(?iu)(?<![\\p{L}])(?:calle|c/|avenida|avda\\.?|av\\.|paseo|plaza)\\s*(?:" + LW + "\\s+){0,3}?" + LW
+          + ",?\\s+\\d{1,4}[a-z]?(?![\\p{L}\\p{N}])" + POSTCODE_AHEAD
+          + "|(?iu)(?<![\\p{L}])[\\p{L}-]+(?:straße|strasse|str\\.?|weg|platz|gasse|allee)\\s?\\d{1,4}\\s?[a-z]?"
+          + "(?![\\p{L}\\p{N}])(?=,?\\s*\\d{5}\\s+\\p{L})");
   /** "Am Markt 3", "An der Alster 12", only with a postcode and city after */
   private static final Pattern DE_PREP = Pattern.compile(
       "(?u)(?<![\\p{L}])(?:Am|An der|An den|Im|In der|In den|Auf der|Auf dem|Zum|Zur|Unter den|Hinter der)\\s+"
@@ -92,6 +104,9 @@ public final class AddressDetector implements Detector {
     Pattern.compile("(?u)^,\\s*" + CITY + "\\s+\\d{3}-\\d{4}(?!\\d)"),
     Pattern.compile("(?u)^,\\s*(?:" + CITY + ",?\\s+)?[A-Z]{1,2}\\d[A-Z\\d]?\\s?\\d[A-Z]{2}(?![\\p{L}\\p{N}])"),
     Pattern.compile("(?u)^,\\s*" + CITY + "\\s+\\d{5}(?:-\\d{4})?(?!\\d)"),
+    // lower-case forms, after the capitalised ones: one word of city, a state only before a ZIP
+    Pattern.compile("(?iu)^,?\\s*\\d{4,5}\\s+[\\p{L}][\\p{L}'’.-]*"),
+    Pattern.compile("(?iu)^,?\\s*[a-z]+(?:\\s[a-z]+){0,2},?\\s+" + STATES + "\\s+\\d{5}(?:-\\d{4})?(?!\\d)"),
   };
   /** a city alone after the street, only when nothing else follows on the line: "..., Montréal" */
   private static final Pattern CITY_ONLY = Pattern.compile("(?u)^,\\s*" + CITY + "(?=\\s*(?:$|[.;)]|,\\s*\\p{Lu}\\p{Lu}))");
@@ -123,6 +138,9 @@ public final class AddressDetector implements Detector {
     }
     if (es) {
       scan(ES, doc, out);
+    }
+    if ((es || frFirst || germanStreetAhead(doc)) && hasPostcode(doc)) {
+      scan(LOWER, doc, out);
     }
     if (germanStreetAhead(doc)) {
       scan(DE, doc, out);
@@ -172,6 +190,19 @@ public final class AddressDetector implements Detector {
         if (t.lower.endsWith(suf)) {
           return true;
         }
+      }
+    }
+    return false;
+  }
+
+  /** A run of 4-5 digits followed by a space and a letter. */
+  private static boolean hasPostcode(Doc doc) {
+    List<Token> ts = doc.tokens;
+    for (int k = 0; k + 1 < ts.size(); k++) {
+      Token t = ts.get(k);
+      if (t.type == Token.NUM && (t.length() == 4 || t.length() == 5) && ts.get(k + 1).isWord()
+          && doc.between(t, ts.get(k + 1)).equals(" ")) {
+        return true;
       }
     }
     return false;

@@ -11,6 +11,7 @@ class AddressDetectorTest {
         "pickup 1200 SW Main St, Suite 400", "pickup [ADDRESS]",
         "billing PO Box 4410, Austin, TX 78701", "billing [ADDRESS]",
         "at 12 main st today", "at [ADDRESS] today",
+        "deliver to 55 oak st, springfield il 62704 asap", "deliver to [ADDRESS] asap",
         "moved to 300 Rue Notre-Dame Est, Montréal, QC H2Y 1C6", "moved to [ADDRESS]",
         "send to 10 Downing Street, London SW1A 2AA", "send to [ADDRESS]",
         "moved to 2200 Main Street Unit 12 Dallas TX 75201", "moved to [ADDRESS]");
@@ -29,6 +30,9 @@ class AddressDetectorTest {
         "a Avda. de la Constitución 3, 41004 Sevilla", "a [ADDRESS]",
         "Ctra. de Toledo km 12, 28041 Madrid", "[ADDRESS]",
         "Lieferadresse Am Hafen 5, 28217 Bremen", "Lieferadresse [ADDRESS]",
+        "livrer au 12 rue de rivoli 75001 paris demain", "livrer au [ADDRESS] demain",
+        "enviar a calle mayor 23, 3º izq, 28013 madrid hoy", "enviar a [ADDRESS] hoy",
+        "lieferung hauptstr 5, 10115 berlin bitte", "lieferung [ADDRESS] bitte",
         "〒530-0001 大阪府大阪市北区梅田1-1-1", "〒[ADDRESS]",
         "住所 東京都千代田区丸の内1-9-1", "住所 [ADDRESS]",
         "住所 東京都港区芝公園四丁目2番8号 です", "住所 [ADDRESS] です",
@@ -43,6 +47,8 @@ class AddressDetectorTest {
         "the Main Street site is closed", "=",
         "14 drills, 9 impacts, 3 hammer drills online", "=",
         "Training 3 people on monday", "=",
+        "la calle estaba cerrada 2 horas, 12000 euros", "=",
+        "12 rue pas loin du depot", "=",
         "2 Stunden Ring 4 Prüfung", "=");
   }
 }
