@@ -21,6 +21,7 @@ public final class SerialDetector implements Detector {
           + "(" + VALUE + ")");
   private static final Pattern MORE = Pattern.compile(
       "(?iu)^(\\s*(?:,|&|\\+|/|and|und|y|et|e|or|o|ou|oder|、)\\s*)(" + VALUE + ")");
+  private static final Pattern SPACED_GROUP = Pattern.compile(" \\d{3,}(?![\\p{L}\\p{N}.,:/-])");
   private final Pattern rubric;
 
   public SerialDetector(String rubricPattern) {
@@ -47,8 +48,14 @@ public final class SerialDetector implements Detector {
         if (!serialLike(v)) {
           continue;
         }
-        out.add(new Span(m.start(1), m.end(1), Kind.SERIAL));
-        int pos = m.end(1);
+        int end = m.end(1);
+        // digit groups written with spaces: "Serial: 4471 9932"
+        Matcher group = SPACED_GROUP.matcher(t);
+        while (Text.digitCount(v) == v.replace("-", "").length() && group.region(end, t.length()).lookingAt()) {
+          end = group.end();
+        }
+        out.add(new Span(m.start(1), end, Kind.SERIAL));
+        int pos = end;
         while (true) {
           Matcher more = MORE.matcher(t.substring(pos));
           if (!more.find() || !sameShape(v, more.group(2))) {

@@ -12,7 +12,9 @@ class SerialDetectorTest {
         "n° de série FR-7712-Q perdu", "n° de série [SERIAL] perdu",
         "número de serie 2021/ES/4410", "número de serie [SERIAL]",
         "シリアル AB-99120 紛失", "シリアル [SERIAL] 紛失",
-        "serial no. k88x1220", "serial no. [SERIAL]");
+        "serial no. k88x1220", "serial no. [SERIAL]",
+        "Serial: 4471 9932 ok", "Serial: [SERIAL] ok",
+        "serial 1234 5 units", "serial [SERIAL] 5 units");
   }
 
   @Test
