@@ -117,6 +117,11 @@ CUES: dict[str, str] = {
         calle c/ avenida avda avda. paseo pº plaza pza pza. camino carretera ctra ctra. ronda travesía
         glorieta callejón vía rambla straße strasse str str. weg platz gasse allee ring damm ufer
         chaussee steig pfad markt""",
+    # street types written before the name in Spanish and French ("calle Mayor 23", "Rue X 12")
+    "street_type_first": """calle c avenida avda av avd paseo pº p° plaza pza camino carretera ctra ronda
+        travesía glorieta rambla vía bulevar calzada rue avenue boulevard chemin allée quai impasse route""",
+    # words of a post-office box
+    "box_word": """box postfach apartado apdo cp postale""",
     # street-type endings of a German compound street name (Hauptstraße, Gartenweg)
     "street_suffix": """straße strasse str. str weg platz gasse allee ring damm ufer chaussee steig pfad
         markt graben berg hof garten wall""",

@@ -129,12 +129,20 @@ public final class AddressDetector implements Detector {
       scanAt(FR, starts, doc, out);
     }
     // one pass over the tokens decides which of the type-first patterns can match
+    Lexicon lex = doc.lexicon();
+    long typeFirst = lex.mask("street_type_first"), boxWord = lex.mask("box_word");
     boolean es = false, box = false, dePrep = false, frFirst = false;
     for (Token tok : doc.tokens) {
-      es |= ES_TYPES.contains(tok.lower);
-      box |= BOX_WORDS.contains(tok.lower);
-      frFirst |= FR_TYPES.contains(tok.lower);
-      dePrep |= DE_PREPS.contains(tok.text);
+      if (tok.type != Token.WORD) {
+        continue;
+      }
+      long kinds = lex.lookup(tok).cueKinds;
+      if ((kinds & typeFirst) != 0) {
+        es = true;
+        frFirst |= FR_TYPES.contains(tok.lower);
+      }
+      box |= (kinds & boxWord) != 0;
+      dePrep |= tok.length() <= 6 && Character.isUpperCase(tok.text.charAt(0)) && DE_PREPS.contains(tok.text);
     }
     if (es) {
       scan(ES, doc, out);
@@ -157,19 +165,11 @@ public final class AddressDetector implements Detector {
     if (containsAny(l, "-ku", "-shi", "-cho", "-chō", "-machi", "-gun", "-ken")) {
       scan(JA_ROMAJI, doc, out);
     }
-    for (int i = 0; i < t.length(); i++) {
-      if (Doc.isHan(t.charAt(i))) {
-        scan(JA_KANJI, doc, out);
-        break;
-      }
+    if (containsAny(t, "市", "区", "町", "村", "郡")) {
+      scan(JA_KANJI, doc, out);
     }
   }
 
-  private static final java.util.Set<String> ES_TYPES = java.util.Set.of("calle", "c", "avenida", "avda", "av",
-      "avd", "paseo", "pº", "p°", "plaza", "pza", "camino", "carretera", "ctra", "ronda", "travesía", "glorieta",
-      "rambla", "vía", "bulevar", "calzada");
-  private static final java.util.Set<String> BOX_WORDS =
-      java.util.Set.of("box", "postfach", "apartado", "apdo", "cp", "postale");
   private static final java.util.Set<String> FR_TYPES =
       java.util.Set.of("rue", "avenue", "boulevard", "chemin", "allée", "quai", "impasse", "route");
   private static final java.util.Set<String> DE_PREPS =
@@ -254,10 +254,11 @@ public final class AddressDetector implements Detector {
   /** A street type (St, rue, Ave...) or a direction among the six words after a house number. */
   static boolean streetAhead(Doc doc, int start) {
     Lexicon lex = doc.lexicon();
+    long streetType = lex.mask("street_type");
     int k = doc.tokenAt(start) + 1;
     for (int n = 0; n < 6 && k < doc.tokens.size(); n++, k++) {
       Token t = doc.tokens.get(k);
-      if (t.type == Token.WORD && (lex.cue("street_type", t) || DIRECTIONS.contains(t.lower))) {
+      if (t.type == Token.WORD && (lex.has(streetType, t) || t.length() <= 5 && DIRECTIONS.contains(t.lower))) {
         return true;
       }
     }

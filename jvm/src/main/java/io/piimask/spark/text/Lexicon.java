@@ -176,6 +176,17 @@ public final class Lexicon {
     return bit != null && (lookup(phrase).cueKinds & (1L << bit)) != 0;
   }
 
+  /** The bit of a cue kind, to test many tokens against it with {@link #has(long, Token)}. */
+  public long mask(String kind) {
+    Integer bit = kindBits.get(kind);
+    return bit == null ? 0L : 1L << bit;
+  }
+
+  /** Whether a token's text is a cue of the kind(s) in {@code mask}. */
+  public boolean has(long mask, Token t) {
+    return (lookup(t).cueKinds & mask) != 0;
+  }
+
   /** The same for a token's own text, with the token's cached entry. */
   public boolean cue(String kind, Token t) {
     Integer bit = kindBits.get(kind);
