@@ -23,10 +23,11 @@ version=$(awk '/<artifactId>piimask-spark<\/artifactId>/ {f=1} f && /<version>/ 
 jar="$cache/piimask-spark-$version.jar"
 stamp="$jar.src-sha256"
 
-# Everything the jar is built from: pom.xml and src/ (paths and contents, in a fixed order).
+# Everything the jar is built from: pom.xml, src/ and the free-text lexicon it embeds (paths and
+# contents, in a fixed order).
 src_hash() {
-  (cd "$here" && find pom.xml src -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) \
-    | sha256sum | cut -d' ' -f1
+  (cd "$here" && find pom.xml src ../piimask/treatments/freetext/lexicon -type f -print0 | LC_ALL=C sort -z \
+    | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
 }
 
 up_to_date() {
