@@ -38,29 +38,23 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def piimask_jar():
-    """The piimask-spark jar built by jvm/build.sh (cached by the hash of its sources), or None when
-    it cannot be built here (no Maven or JDK): the tests that need it then skip."""
+def piimask_jar() -> str:
+    """The piimask-spark jar, built by jvm/build.sh when its sources changed (else the cached one).
+    The job cannot run without it, so a build failure fails the tests that need Spark."""
     import subprocess
 
-    try:
-        done = subprocess.run(
-            [str(ROOT / "jvm" / "build.sh")], capture_output=True, text=True, timeout=900, check=True
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        print(f"piimask-spark jar not built: {exc}", file=sys.stderr)
-        return None
+    done = subprocess.run([str(ROOT / "jvm" / "build.sh")], capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, "jvm/build.sh failed (it needs Maven and a JDK):\n" + done.stderr[-3000:]
     jar = done.stdout.strip().splitlines()[-1]
-    return jar if Path(jar).is_file() else None
+    assert Path(jar).is_file(), jar
+    return jar
 
 
 @pytest.fixture(scope="session")
 def spark(piimask_jar):
-    from piimask.session import get_spark
+    from piimask.session import get_spark, local_jars
 
-    if piimask_jar:  # on the class path from the start: the engine's Java UDFs need it
-        args = os.environ.get("PYSPARK_SUBMIT_ARGS", "pyspark-shell").replace("pyspark-shell", "").strip()
-        os.environ["PYSPARK_SUBMIT_ARGS"] = f"{args} --jars {piimask_jar} pyspark-shell".strip()
+    assert piimask_jar in local_jars(), "the session would not load the freshly built jar"
     session = get_spark("piimask-tests", master="local[2]", shuffle_partitions=2)
     yield session
     session.stop()
