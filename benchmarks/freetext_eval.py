@@ -22,97 +22,21 @@ import argparse
 import json
 import subprocess
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
-from piimask.tools.redaction_report import CLOSE, OPEN, marker_spans
+from piimask.tools.corpus import load_notes, markers, score_notes, spans_of
 
 __all__ = [
     "load_notes",
     "main",
     "markers",
+    "redact_cascade",
     "redact_java",
     "redact_native",
     "redact_spark",
     "score_notes",
     "spans_of",
 ]
-
-TYPES = ("PERSON", "PHONE", "ADDRESS", "EMAIL", "SERIAL", "COORDINATES", "URL", "IP", "MAC", "CARD", "SSN")
-_DETECTOR_TYPE = {
-    "email": "EMAIL",
-    "url": "URL",
-    "mac": "MAC",
-    "coordinates": "COORDINATES",
-    "ip": "IP",
-    "card": "CARD",
-    "ssn": "SSN",
-    "serial": "SERIAL",
-    "address": "ADDRESS",
-    "phone": "PHONE",
-    "person": "PERSON",
-    "identifiers": "ID",
-}
-
-
-def markers() -> dict[str, str]:
-    """Placeholders that mark each replaced range with its type (private-use characters)."""
-    return {d: f"{OPEN}{t}{CLOSE}" for d, t in _DETECTOR_TYPE.items()}
-
-
-def load_notes(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def score_notes(notes: list[dict], predicted: dict[str, list[tuple[int, int, str]]]) -> dict:
-    """Scores ``predicted`` (note id -> redacted ranges (start, end, type)) against the labels."""
-    per_type = {t: {"labels": 0, "caught": 0} for t in TYPES}
-    misses: dict[str, list[str]] = {}
-    redacted_chars = inside_chars = 0
-    altered_clean = clean = 0
-    false_ranges: list[tuple[str, str]] = []
-    for note in notes:
-        covered: set[int] = set()
-        for start, end, _ in predicted.get(note["id"], ()):
-            covered.update(range(start, end))
-        text = note["text"]
-        labelled: set[int] = set()
-        for span in note["spans"]:
-            labelled.update(range(span["start"], span["end"]))
-            e = per_type.setdefault(span["type"], {"labels": 0, "caught": 0})
-            e["labels"] += 1
-            needed = {i for i in range(span["start"], span["end"]) if text[i].isalnum()}
-            if needed <= covered:
-                e["caught"] += 1
-            else:
-                misses.setdefault(span["type"], []).append(note["id"])
-        redacted_chars += len(covered)
-        inside_chars += len(covered & labelled)
-        for start, end, kind in predicted.get(note["id"], ()):
-            if not set(range(start, end)) & labelled:
-                false_ranges.append((kind, note["id"]))
-        if not note["spans"]:
-            clean += 1
-            altered_clean += bool(covered)
-    labels = sum(e["labels"] for e in per_type.values())
-    caught = sum(e["caught"] for e in per_type.values())
-    for e in per_type.values():
-        e["recall"] = round(e["caught"] / e["labels"], 4) if e["labels"] else None
-    return {
-        "notes": len(notes),
-        "per_type": per_type,
-        "recall": round(caught / labels, 4) if labels else None,
-        "char_precision": round(inside_chars / redacted_chars, 4) if redacted_chars else None,
-        "clean_notes": clean,
-        "clean_notes_altered": altered_clean,
-        "misses": {k: sorted(v) for k, v in sorted(misses.items())},
-        "false_positives": sorted(false_ranges),
-    }
-
-
-def spans_of(notes: list[dict], redacted: Iterable[str]) -> dict[str, list[tuple[int, int, str]]]:
-    return {n["id"]: marker_spans(n["text"], r) for n, r in zip(notes, redacted, strict=True)}
 
 
 def redact_java(notes: list[dict], jar: str, config: str) -> list[str]:
@@ -134,6 +58,17 @@ def redact_spark(spark, notes: list[dict], config: str) -> list[str]:
     df = spark.createDataFrame([(n["id"], n["text"]) for n in notes], "id string, text string")
     rows = df.select("id", redact("text", config).alias("r")).collect()
     by_id = {r["id"]: r["r"] for r in rows}
+    return [by_id[n["id"]] for n in notes]
+
+
+def redact_cascade(spark, notes: list[dict], config: str) -> list[str]:
+    """The notes redacted by the cascade: the engine, then the NER model on undecided notes."""
+    from piimask.treatments.freetext.cascade import redact_undecided
+    from piimask.treatments.freetext.engine import redact
+
+    df = spark.createDataFrame([(n["id"], n["text"]) for n in notes], "id string, text string")
+    red = redact_undecided(df["text"], redact("text", config), config, markers())
+    by_id = {r["id"]: r["r"] for r in df.select("id", red.alias("r")).collect()}
     return [by_id[n["id"]] for n in notes]
 
 
@@ -252,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jar", help="the piimask-spark jar (default: built by jvm/build.sh)")
     p.add_argument("--runner", choices=("spark", "java"), default="spark")
     p.add_argument("--native", action="store_true", help="also score the existing native detectors")
+    p.add_argument("--cascade", action="store_true", help="also score the engine + NER cascade")
     p.add_argument("--misses", action="store_true", help="list misses and false positives by note id")
     p.add_argument("--json", type=Path, help="write the figures here")
     p.add_argument("--throughput", type=int, default=0, metavar="COPIES", help="also time COPIES x the notes")
@@ -271,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     results["engine"] = score_notes(notes, spans_of(notes, redacted))
     if spark is not None:
         results["engine"]["undecided_share"] = undecided_share(spark, notes, engine_config())
+    if args.cascade:
+        spark = spark or _session(jar)
+        results["cascade"] = score_notes(notes, spans_of(notes, redact_cascade(spark, notes, config)))
     if args.native:
         spark = spark or _session(jar)
         results["native"] = score_notes(notes, spans_of(notes, redact_native(spark, notes)))

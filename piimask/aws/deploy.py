@@ -13,9 +13,11 @@ import argparse
 import hashlib
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from piimask.aws.modules import glue_wheels, needs_ner
 from piimask.aws.recipe import DEFAULT_HASH_SECRET, DEFAULT_TOKEN_SECRET, build_recipe
 from piimask.errors import Refused, UsageError
 from piimask.keys.keyring import parse_ref
@@ -26,6 +28,7 @@ __all__ = [
     "DeployRefused",
     "Plan",
     "add_arguments",
+    "build_jar",
     "build_wheel",
     "deploy",
     "job_definition",
@@ -54,6 +57,7 @@ class Plan:
     rubric: Path = ROOT / "rubric.yaml"
     script: Path = ROOT / "glue" / "pii_masking_job.py"
     wheel: Path | None = None
+    jar: Path | None = None
     input: str | None = None
     output: str | None = None
     quarantine: str | None = None
@@ -178,14 +182,38 @@ def upload(s3, plan: Plan, path: Path, key: str) -> str:
     return url
 
 
-def job_definition(plan: Plan, script_url: str, wheel_url: str, rubric_url: str) -> dict:
-    """The Glue CreateJob request. Arguments carry a keyring reference, never key material."""
+def build_jar(root: Path = ROOT) -> Path:
+    """The piimask-spark jar, built by jvm/build.sh (from its cache when the sources are unchanged)."""
+    import subprocess
+
+    script = root / "jvm" / "build.sh"
+    if not script.is_file():
+        raise DeployError("no jvm/build.sh beside the kit to build the piimask-spark jar; pass --jar.")
+    done = subprocess.run([str(script)], capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not done.stdout.strip():
+        raise DeployError(
+            "jvm/build.sh could not build the piimask-spark jar (needs a JDK and Maven); pass --jar."
+        )
+    return Path(done.stdout.strip().splitlines()[-1])
+
+
+def job_definition(
+    plan: Plan,
+    script_url: str,
+    wheel_url: str,
+    rubric_url: str,
+    jar_url: str,
+    extra_modules: Sequence[str] = (),
+) -> dict:
+    """The Glue CreateJob request. Arguments carry a keyring reference, never key material;
+    ``extra_modules`` are the S3 URLs of the wheels the rubric needs beyond the kit's (modules.py)."""
     args = {
+        "--extra-jars": jar_url,  # piimask-spark: the free-text engine and the HMAC functions
         "--job-language": "python",
         "--keyring": plan.keyring,
         "--rubric": "rubric.yaml",  # --extra-files copies it into the script's working directory
         "--extra-files": rubric_url,
-        "--additional-python-modules": f"{wheel_url},PyYAML>=6.0",
+        "--additional-python-modules": ",".join([wheel_url, "PyYAML>=6.0", *extra_modules]),
         "--python-modules-installer-option": "--no-deps",  # keep Glue's own pyspark
         "--enable-metrics": "true",
         "--enable-continuous-cloudwatch-log": "true",
@@ -320,9 +348,15 @@ def deploy(plan: Plan, session=None) -> Plan:
     with tempfile.TemporaryDirectory() as tmp:
         wheel = plan.wheel or build_wheel(Path(tmp))
         wheel_url = upload(s3, plan, wheel, plan.key("wheels", wheel.name))
+        jar = plan.jar or build_jar()
+        jar_url = upload(s3, plan, jar, plan.key("jars", jar.name))
+        extra = [
+            upload(s3, plan, w, plan.key("wheels", w.name))
+            for w in (glue_wheels(ROOT) if needs_ner(rubric) else [])
+        ]
         script_url = upload(s3, plan, plan.script, plan.key("scripts", plan.script.name))
         rubric_url = upload(s3, plan, plan.rubric, plan.key("config", "rubric.yaml"))
-    ensure_job(glue, plan, job_definition(plan, script_url, wheel_url, rubric_url))
+    ensure_job(glue, plan, job_definition(plan, script_url, wheel_url, rubric_url, jar_url, extra))
     ensure_recipe(databrew, plan, build_recipe(rubric, plan.hash_secret, plan.token_secret))
     return plan
 
@@ -338,6 +372,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     a("--rubric", default=str(ROOT / "rubric.yaml"), help="path to rubric.yaml")
     a("--script", default=str(ROOT / "glue" / "pii_masking_job.py"), help="Glue job script")
     a("--wheel", help="use this wheel instead of building one")
+    a("--jar", help="use this piimask-spark jar instead of jvm/build.sh's")
     a("--input", help="s3:// input the job reads")
     a("--output", help="s3:// masked output")
     a("--quarantine", help="s3:// quarantine (raw zone)")
@@ -360,6 +395,7 @@ def main(args: argparse.Namespace) -> int:
         rubric=Path(args.rubric),
         script=Path(args.script),
         wheel=Path(args.wheel) if args.wheel else None,
+        jar=Path(args.jar) if args.jar else None,
         input=args.input,
         output=args.output,
         quarantine=args.quarantine,

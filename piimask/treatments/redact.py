@@ -1,8 +1,14 @@
 """redact: free text with its personal data replaced by typed placeholders.
 
-The row's own identifier values go first, then the detectors of ``freetext.detectors`` in their
-fixed order (see ``freetext.redaction``). The expression is native Spark; the optional NER
-backend runs Presidio in a pandas UDF before the detectors.
+Three backends, chosen per column by ``params.backend``:
+
+* ``engine`` (the default): the JVM free-text engine (``freetext.engine``: one tokenising pass,
+  lexicon lookups, libphonenumber) as a Java UDF; no Python runs per row.
+* ``cascade``: the engine, then a named-entity model (``freetext.cascade``, spaCy in a pandas UDF,
+  one model per worker) on the notes the engine marks undecided.
+* ``patterns``: the older Spark-native regex chain (``freetext.redaction``), which needs no jar.
+
+The row's own identifier values are redacted wherever they appear in every backend.
 """
 
 from __future__ import annotations
@@ -24,13 +30,22 @@ from piimask.treatments.base import (
     bad,
 )
 from piimask.treatments.databrew import step
+from piimask.treatments.freetext import cascade, engine
 from piimask.treatments.freetext.detectors import DETECTOR_NAMES, any_detected, redact_patterns
+from piimask.treatments.freetext.engine import config_from_params
 from piimask.treatments.freetext.redaction import redact_frame, redact_text
 
-__all__ = ["DEFAULT_SERIAL_PATTERN", "REDACTED", "REDACT_BACKENDS", "TREATMENT", "prepare_redaction"]
+__all__ = [
+    "DEFAULT_SERIAL_PATTERN",
+    "REDACTED",
+    "REDACT_BACKENDS",
+    "TREATMENT",
+    "engine_config_of",
+    "prepare_redaction",
+]
 
 DEFAULT_SERIAL_PATTERN = r"\b[A-Z]{2,4}\d{8,12}\b"
-REDACT_BACKENDS = ("patterns", "ner")  # ner: Presidio + spaCy, the optional [ner] extra
+REDACT_BACKENDS = ("engine", "cascade", "patterns")
 REDACTED = "__redacted__"  # prefix of the column prepare_redaction adds per redact column
 _PLACEHOLDER = re.compile(r"^[A-Za-z_ <>\[\](){}*#-]{1,40}$")  # no digit, @, $ or \: never re-detected
 
@@ -62,7 +77,20 @@ def _normalize(params: dict, column: str) -> dict:
     params["placeholders"] = MappingProxyType(dict(placeholders))
     if params["backend"] not in REDACT_BACKENDS:
         raise ParamError("backend", "one of " + ", ".join(REDACT_BACKENDS), params["backend"])
+    regions = params["phone_regions"]
+    if regions is not None:
+        bad_regions = [r for r in regions if not (isinstance(r, str) and len(r) == 2 and r.isalpha())]
+        if bad_regions:
+            raise ParamError(
+                "phone_regions", "ISO 3166 two-letter region codes (US, DE, JP...)", bad_regions[0]
+            )
+        params["phone_regions"] = tuple(r.upper() for r in regions)
     return params
+
+
+def engine_config_of(params: Mapping) -> str:
+    """The free-text engine's config for a redact column's params."""
+    return config_from_params(params, params.get("phone_regions"))
 
 
 def _references(params: Mapping, column: str, names: set[str]) -> None:
@@ -82,7 +110,7 @@ def prepare_redaction(df: DataFrame, specs: Sequence, ctx: RowContext) -> DataFr
     expression then reads it."""
     for spec in specs:
         params = spec.params
-        if spec.treatment != "redact" or params.get("backend") == "ner" or spec.name not in ctx.dtypes:
+        if spec.treatment != "redact" or params.get("backend") != "patterns" or spec.name not in ctx.dtypes:
             continue
         df = redact_frame(
             df,
@@ -97,25 +125,33 @@ def prepare_redaction(df: DataFrame, specs: Sequence, ctx: RowContext) -> DataFr
 
 
 def _expression(col: Column, spec: ColumnSpec, ctx: RowContext) -> Column:
+    params = spec.params
+    if params["backend"] != "patterns":
+        idents = [raw for _, raw in _identifiers(spec, ctx)]
+        redacted = engine.redact(col, engine_config_of(params), idents)
+        if params["backend"] == "cascade":
+            redacted = cascade.redact_undecided(
+                col, redacted, engine_config_of(params), params.get("placeholders")
+            )
+        return redacted
     if REDACTED + spec.name in ctx.dtypes:
         return ctx.raw(REDACTED + spec.name)
-    params = spec.params
-    text = col.cast("string")
-    if params.get("backend") == "ner":  # opt-in: Presidio + spaCy in a pandas UDF (the [ner] extra)
-        from piimask.treatments.freetext.ner import ner_redact
-
-        text = ner_redact(text, params.get("placeholders"))
     placeholders = params.get("placeholders")
+    text = col.cast("string")
     return redact_text(
         text, params["detectors"], params["serial_pattern"], placeholders, _identifiers(spec, ctx)
     )
 
 
 def _invariant(params: Mapping) -> Invariant:
-    dets, serial = params["detectors"], params["serial_pattern"]
+    if params["backend"] == "patterns":
+        dets, serial = params["detectors"], params["serial_pattern"]
+        return Invariant(
+            "no detector fires", lambda c, d: bad(c, ~any_detected(c.cast("string"), dets, serial))
+        )
+    config = engine_config_of(params)
     return Invariant(
-        "no detector fires",
-        lambda c, d: bad(c, ~any_detected(c.cast("string"), dets, serial)),
+        "the free-text engine finds nothing", lambda c, d: bad(c, engine.pii_count(c, config) == 0)
     )
 
 
@@ -145,7 +181,8 @@ TREATMENT = Treatment(
         Param("serial_pattern", str),
         Param("identifiers", list),
         Param("placeholders", dict),
-        Param("backend", str, "patterns"),
+        Param("backend", str, "engine"),
+        Param("phone_regions", list),
     ),
     normalize=_normalize,
     references=_references,

@@ -138,7 +138,7 @@ def test_update_job_request_against_a_stubbed_glue(workdir):
     from botocore.stub import Stubber
 
     plan = _plan(workdir, workers=5)
-    wanted = job_definition(plan, "s3://b/s.py", "s3://b/w.whl", "s3://b/r.yaml")
+    wanted = job_definition(plan, "s3://b/s.py", "s3://b/w.whl", "s3://b/r.yaml", "s3://b/j.jar")
     existing = dict(wanted, NumberOfWorkers=2)
     glue = boto3.client("glue", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
     with Stubber(glue) as stub:

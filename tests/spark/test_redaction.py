@@ -3,7 +3,6 @@ name dictionary, and the measurement's arithmetic."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 
@@ -191,12 +190,12 @@ columns:
 def test_rubric_accepts_placeholders_and_names_bad_ones():
     rubric = parse_rubric(_rubric("{placeholders: {person: '[NAME]'}, detectors: [person, email]}"))
     assert rubric.column("notes").params["placeholders"] == {"person": "[NAME]"}
-    assert rubric.column("notes").params["backend"] == "patterns"
+    assert rubric.column("notes").params["backend"] == "engine"  # the treatment's default: no model needed
     for bad, words in (
         ("{placeholders: {nobody: '[X]'}}", ("'notes'", "params.placeholders", "nobody")),
         ("{placeholders: {email: 'a@b'}}", ("'notes'", "params.placeholders.email", "no digit")),
         ("{placeholders: {card: '[CARD 1]'}}", ("'notes'", "params.placeholders.card", "'[CARD 1]'")),
-        ("{backend: spacy}", ("'notes'", "params.backend", "patterns, ner", "spacy")),
+        ("{backend: spacy}", ("'notes'", "params.backend", "engine, cascade, patterns", "spacy")),
     ):
         with pytest.raises(RubricError) as err:
             parse_rubric(_rubric(bad))
@@ -277,17 +276,3 @@ def test_measurement_on_a_small_generated_set(spark):
     for kind in ("EMAIL", "PHONE", "SSN", "CARD", "MAC"):
         if kind in table:
             assert table[kind]["recall"] == 1.0, kind
-
-
-@pytest.mark.skipif(importlib.util.find_spec("presidio_analyzer") is None, reason="the [ner] extra")
-def test_ner_backend_builds_its_engine_once_and_redacts(tmp_path):
-    spacy = pytest.importorskip("spacy")
-    from piimask.treatments.freetext import ner
-
-    model = tmp_path / "blank_en"
-    spacy.blank("en").to_disk(model)  # no NER weights: Presidio's recognizers still run
-    out = ner.redact_texts(["mail maria@x.com", None], {"email": "<mail>"}, model=str(model))
-    assert out == ["mail <mail>", None]
-    engine = ner.analyzer(str(model))
-    ner.redact_texts(["again"], model=str(model))
-    assert ner.analyzer(str(model)) is engine

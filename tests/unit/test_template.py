@@ -69,7 +69,7 @@ def test_job_arguments_name_the_keyring_and_carry_no_key(template):
         quarantine="q",
         vault="v",
     )
-    assert set(args) == set(job_definition(plan, "s", "w", "r")["DefaultArguments"])
+    assert set(args) == set(job_definition(plan, "s", "w", "r", "j")["DefaultArguments"])
     text = TEMPLATE.read_text(encoding="utf-8")
     assert '"direct"' not in text and '"token":' not in text
 
@@ -123,3 +123,22 @@ def test_keyring_secret_holds_a_placeholder_only(template):
     secret = template["Resources"]["KeyringSecret"]["Properties"]
     assert json.loads(secret["SecretString"]) == {PLACEHOLDER_MARK: True}
     assert secret["KmsKeyId"] == {"Ref": "DataKey"}
+
+
+def test_the_job_loads_the_jar_that_jvm_build_names(template):
+    # deploy uploads jvm/build.sh's jar under jars/<its file name>; the stack must point at the same
+    pom = (TEMPLATE.parents[1] / "jvm" / "pom.xml").read_text(encoding="utf-8")
+    version = pom.split("<artifactId>piimask-spark</artifactId>", 1)[1].split("<version>", 1)[1]
+    version = version.split("</version>", 1)[0]
+    jars = template["Resources"]["GlueJob"]["Properties"]["DefaultArguments"]["--extra-jars"]["Fn::Sub"]
+    assert jars.endswith(f"/jars/piimask-spark-{version}.jar")
+
+
+def test_the_cascade_ships_spacy_and_its_model_but_not_what_glue_has(rubric):
+    from piimask.aws.modules import GLUE_PROVIDES, needs_ner, ner_pins
+
+    pins = ner_pins(TEMPLATE.parents[1])
+    assert needs_ner(rubric)
+    assert any(p.startswith("spacy==") for p in pins) and any(p.startswith("en-core-web-sm") for p in pins)
+    assert all("==" in p for p in pins)  # exact versions: the job installs what was measured
+    assert not [p for p in pins if p.split("==")[0] in GLUE_PROVIDES]

@@ -1,6 +1,7 @@
-"""The redact treatment's expression: this row's identifier values, then the detectors, each
-replaced by its typed placeholder. One native Column expression, no UDF (the optional NER backend
-in piimask.ner is the only exception, and only where the rubric asks for it)."""
+"""The ``patterns`` backend of the redact treatment: this row's identifier values, then the
+Spark-native detectors, each replaced by its typed placeholder, as native Column expressions (no
+UDF, no jar). The default backend is the JVM engine (``freetext.engine``); these detectors stay as
+the backend of choice where the jar cannot be loaded and as verify's independent second opinion."""
 
 from __future__ import annotations
 
