@@ -13,10 +13,22 @@ from pathlib import Path
 
 from pyspark.sql import SparkSession
 
-__all__ = ["JAR_CACHE_ENV", "JIT_FLAG", "JVM_OPTIONS", "get_spark", "huge_method_session", "local_jars"]
+__all__ = [
+    "JAR_CACHE_ENV",
+    "LOCAL_CATALOG",
+    "WAREHOUSE_ENV",
+    "iceberg_conf",
+    "JIT_FLAG",
+    "JVM_OPTIONS",
+    "get_spark",
+    "huge_method_session",
+    "local_jars",
+]
 
 JIT_FLAG = "-XX:-DontCompileHugeMethods"  # generated methods above 8000 bytes still compile
 JVM_OPTIONS = f"{JIT_FLAG} -XX:GCTimeRatio=4"  # for a JVM this module starts
+WAREHOUSE_ENV = "PIIMASK_WAREHOUSE"  # a folder: the local Iceberg catalog's warehouse
+LOCAL_CATALOG = "lake"
 JAR_CACHE_ENV = "PIIMASK_JAR_CACHE"  # where jvm/build.sh and tools/fetch_jars.sh put the jars
 # jar file name prefixes a local session puts on spark.jars, when present in the cache
 JAR_PREFIXES = (
@@ -43,6 +55,28 @@ def local_jars() -> list[str]:
         if candidates:
             found.append(str(candidates[-1]))
     return found
+
+
+def iceberg_conf(jars: list[str]) -> dict[str, str]:
+    """Iceberg for a session the kit launches, when the runtime jar is among ``jars``: the SQL
+    extensions (branches, procedures), and with ``PIIMASK_WAREHOUSE`` set, a file-based catalog
+    ``lake`` there. On Glue the job's ``--conf`` configures the same catalog name as the Glue Data
+    Catalog, so table names (``lake.database.table``) are the same in both places."""
+    if not any(Path(j).name.startswith("iceberg-spark-runtime") for j in jars):
+        return {}
+    conf = {"spark.sql.extensions": "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions"}
+    warehouse = os.environ.get(WAREHOUSE_ENV)
+    if warehouse:
+        conf.update(
+            {
+                f"spark.sql.catalog.{LOCAL_CATALOG}": "org.apache.iceberg.spark.SparkCatalog",
+                f"spark.sql.catalog.{LOCAL_CATALOG}.type": "hadoop",
+                f"spark.sql.catalog.{LOCAL_CATALOG}.warehouse": warehouse,
+                # another process (verify, the next run) commits too: never read a cached snapshot
+                f"spark.sql.catalog.{LOCAL_CATALOG}.cache-enabled": "false",
+            }
+        )
+    return conf
 
 
 def get_spark(
@@ -85,6 +119,8 @@ def get_spark(
         jars = local_jars()
         if jars:
             builder = builder.config("spark.jars", ",".join(jars))
+        for key, value in iceberg_conf(jars).items():
+            builder = builder.config(key, value)
     builder = builder.config("spark.ui.showConsoleProgress", "false")
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("WARN")

@@ -51,10 +51,12 @@ def piimask_jar() -> str:
 
 
 @pytest.fixture(scope="session")
-def spark(piimask_jar):
-    from piimask.session import get_spark, local_jars
+def spark(piimask_jar, tmp_path_factory):
+    from piimask.session import WAREHOUSE_ENV, get_spark, local_jars
 
     assert piimask_jar in local_jars(), "the session would not load the freshly built jar"
+    # the local Iceberg catalog `lake` (tests/e2e/test_tables.py), set before the session starts
+    os.environ[WAREHOUSE_ENV] = str(tmp_path_factory.mktemp("warehouse"))
     session = get_spark("piimask-tests", master="local[2]", shuffle_partitions=2)
     yield session
     session.stop()

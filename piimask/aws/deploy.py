@@ -58,6 +58,7 @@ class Plan:
     script: Path = ROOT / "glue" / "pii_masking_job.py"
     wheel: Path | None = None
     jar: Path | None = None
+    warehouse: str | None = None  # s3:// folder of the Iceberg catalog `lake` (default: beside --output)
     input: str | None = None
     output: str | None = None
     quarantine: str | None = None
@@ -197,6 +198,23 @@ def build_jar(root: Path = ROOT) -> Path:
     return Path(done.stdout.strip().splitlines()[-1])
 
 
+def iceberg_conf(plan: Plan) -> str:
+    """Glue's one ``--conf`` argument carrying the Iceberg catalog ``lake`` on the Glue Data Catalog
+    (Glue takes further settings chained as `` --conf k=v`` inside its value)."""
+    warehouse = plan.warehouse
+    if not warehouse:
+        bucket = (plan.output or "").removeprefix("s3://").split("/", 1)[0] or plan.bucket
+        warehouse = f"s3://{bucket}/warehouse/"
+    settings = [
+        "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
+        "spark.sql.catalog.lake=org.apache.iceberg.spark.SparkCatalog",
+        "spark.sql.catalog.lake.type=glue",
+        f"spark.sql.catalog.lake.warehouse={warehouse}",
+        "spark.sql.catalog.lake.cache-enabled=false",
+    ]
+    return " --conf ".join(settings)
+
+
 def job_definition(
     plan: Plan,
     script_url: str,
@@ -209,6 +227,8 @@ def job_definition(
     ``extra_modules`` are the S3 URLs of the wheels the rubric needs beyond the kit's (modules.py)."""
     args = {
         "--extra-jars": jar_url,  # piimask-spark: the free-text engine and the HMAC functions
+        "--datalake-formats": "iceberg",
+        "--conf": iceberg_conf(plan),
         "--job-language": "python",
         "--keyring": plan.keyring,
         "--rubric": "rubric.yaml",  # --extra-files copies it into the script's working directory
@@ -373,6 +393,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     a("--script", default=str(ROOT / "glue" / "pii_masking_job.py"), help="Glue job script")
     a("--wheel", help="use this wheel instead of building one")
     a("--jar", help="use this piimask-spark jar instead of jvm/build.sh's")
+    a(
+        "--warehouse",
+        help="s3:// folder of the Iceberg catalog lake (default: s3://<output bucket>/warehouse/)",
+    )
     a("--input", help="s3:// input the job reads")
     a("--output", help="s3:// masked output")
     a("--quarantine", help="s3:// quarantine (raw zone)")
@@ -396,6 +420,7 @@ def main(args: argparse.Namespace) -> int:
         script=Path(args.script),
         wheel=Path(args.wheel) if args.wheel else None,
         jar=Path(args.jar) if args.jar else None,
+        warehouse=args.warehouse,
         input=args.input,
         output=args.output,
         quarantine=args.quarantine,

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 INPUT_FORMATS = ("csv", "parquet", "json")
-OUTPUT_FORMATS = ("parquet", "csv")
+OUTPUT_FORMATS = ("parquet", "csv", "iceberg")  # iceberg: --output names a table
 CORRUPT_RECORD = "_corrupt_record"  # Spark's column for a CSV record that does not parse
 CSV_OPTIONS = {"header": "true", "multiLine": "true", "escape": '"', "encoding": "UTF-8"}
 

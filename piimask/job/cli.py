@@ -12,6 +12,17 @@ from piimask.storage.audit import audit_path
 __all__ = ["add_arguments", "main", "summary"]
 
 
+def _where_audited(record: dict) -> str:
+    table = record["output"].get("table")
+    if table:  # an Iceberg table: its snapshot, and rows added against rows it already held
+        c = record["counts"]
+        return (
+            f"  table         : snapshot {table.get('snapshot')}; {c['rows_added_to_table']} rows added, "
+            f"{c['rows_already_in_table']} already there, {c['table_rows']} in the table"
+        )
+    return f"  audit         : {audit_path(record['output']['path'], record['run_id'])}"
+
+
 def summary(record: dict) -> str:
     c = record["counts"]
     lines = [
@@ -19,7 +30,7 @@ def summary(record: dict) -> str:
         f"  masked output : {record['output']['path']}  ({c['rows_out']} rows)",
         f"  quarantine    : {record['quarantine']['path']}  ({c['rows_quarantined']} rows)",
         f"  vault         : {record['vault']['path']}  ({c['vault_entries_added']} new entries)",
-        f"  audit         : {audit_path(record['output']['path'], record['run_id'])}",
+        _where_audited(record),
         f"  rows in {c['rows_in']} = out {c['rows_out']} + quarantined {c['rows_quarantined']} "
         f"+ suppressed {c['rows_suppressed']}",
     ]

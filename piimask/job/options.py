@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from piimask.errors import Refused, UsageError
 from piimask.frames.read import INPUT_FORMATS, OUTPUT_FORMATS
+from piimask.storage.iceberg import parse_table
 from piimask.storage.paths import is_within
 
 __all__ = ["RunOptions", "add_arguments", "check_paths", "options_from_args"]
@@ -37,6 +38,8 @@ def check_paths(o: RunOptions) -> None:
     ):
         if not path:
             raise UsageError(f"{label} is required.")
+    if o.output_format == "iceberg":
+        parse_table(o.output)  # catalog.database.table, or a usage error
     if is_within(o.output, o.input) or is_within(o.input, o.output):
         raise Refused(
             "--output must not be, contain or sit inside --input: the job would "
@@ -61,7 +64,11 @@ def check_paths(o: RunOptions) -> None:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rubric", required=True, help="path to rubric.yaml")
     p.add_argument("--input", required=True, help="input file or folder")
-    p.add_argument("--output", required=True, help="output folder (replaced atomically)")
+    p.add_argument(
+        "--output",
+        required=True,
+        help="output folder (replaced atomically), or catalog.database.table with iceberg",
+    )
     p.add_argument("--quarantine", required=True, help="raw-zone folder for rows failing validation")
     p.add_argument("--vault", required=True, help="raw-zone folder for the token vault")
     p.add_argument("--keyring", required=True, help="file:PATH, env:VAR or secretsmanager:SECRET_ID")

@@ -30,6 +30,7 @@ from piimask.job import privacy as privacy_mod
 from piimask.job.mask import mask
 from piimask.job.options import RunOptions, check_paths
 from piimask.job.review import check_reviewed
+from piimask.job.table import TableRun, prepare_table, table_frame
 from piimask.job.values import (
     KEYED_TREATMENTS,
     class_counts,
@@ -43,8 +44,10 @@ from piimask.keys.keyring import Keyring
 from piimask.rubric import BUCKETS, Rubric, load_rubric
 from piimask.storage.audit import AUDIT_DIR, actor, audit_path, log_record, new_run_id, utc_now
 from piimask.storage.fs import Storage
+from piimask.storage.iceberg import TABLE_FORMAT
 from piimask.storage.paths import normalize
 from piimask.storage.transaction import StagedTransaction, beside, inside
+from piimask.verify.runner import verify
 
 __all__ = ["run"]
 
@@ -276,7 +279,8 @@ class _Run:
 def _execute(spark: SparkSession, r: _Run, plan: _Plan, tx: StagedTransaction, clock: _Clock) -> dict:
     """Write every dataset to staging, reconcile, record, then publish (raw zone first)."""
     o, store = r.o, tx.store
-    out_stage = tx.stage(beside(o.output, "staging", r.run_id))
+    table = o.output_format == TABLE_FORMAT
+    out_stage = None if table else tx.stage(beside(o.output, "staging", r.run_id))
     q_stage = tx.stage(inside(o.quarantine, "staging", r.run_id))
     v_stage = tx.stage(inside(o.vault, "staging", r.run_id))
     clock.lap("prepare")
@@ -292,7 +296,14 @@ def _execute(spark: SparkSession, r: _Run, plan: _Plan, tx: StagedTransaction, c
     )
     if enforcement is not None:
         masked = enforcement.frame
-    output_writer(masked, o.output_format).save(out_stage)
+    table_run = None
+    if table:  # the table's rows go to the run's branch; main is untouched until publish
+        table_run, new_rows = prepare_table(
+            spark, o.output, table_frame(masked, r.rubric), r.rubric, r.run_id
+        )
+        table_run.write(new_rows)
+    else:
+        output_writer(masked, o.output_format).save(out_stage)
     clock.lap("write_output")
     windows = _check_keys(plan, r.keyring, o.keyring)
     rows_q, reasons = _write_quarantine(plan, q_stage)
@@ -302,11 +313,45 @@ def _execute(spark: SparkSession, r: _Run, plan: _Plan, tx: StagedTransaction, c
     privacy_record = enforcement.record() if enforcement is not None else None
     counts = _reconcile(plan, rows_q, privacy_record)
     record = r.record(plan, windows, counts, reasons, vault_added, privacy_record)
+    if table_run is not None:
+        return _publish_table(
+            spark, r, table_run, record, tx, clock, (q_stage, v_stage if vault_added is not None else None)
+        )
     store.write_text(audit_path(out_stage, r.run_id), json.dumps(record, indent=2, sort_keys=True) + "\n")
     tx.add(q_stage, r.quarantine_partition)
     if vault_added is not None:
         tx.add(v_stage, r.vault_partition)
     tx.replace(out_stage, o.output, keep=(AUDIT_DIR,))
+    clock.lap("publish")
+    return record
+
+
+def _publish_table(
+    spark: SparkSession, r: _Run, run: TableRun, record: dict, tx: StagedTransaction, clock: _Clock, stages
+) -> dict:
+    """Write-audit-publish: verify's output checks on the run's branch (the whole table as it would
+    be published), then the raw zone, the audit record, and main fast-forwarded to the branch."""
+    counts = record["counts"]
+    counts["rows_added_to_table"] = run.rows_added
+    counts["rows_already_in_table"] = counts["rows_out"] - run.rows_added
+    counts["table_rows"] = run.branch_rows().count()
+    record["output"]["table"] = {"branch": run.branch, "parent_snapshot": run.table.snapshot("main")}
+    report = verify(spark, r.rubric, r.o.output, frame=run.branch_rows(), audit=record)
+    clock.lap("audit_branch")
+    if not report.passed:
+        failed = ", ".join(sorted({f"{x.check} ({x.column})" for x in report.failed}))
+        raise Refused(
+            f"the run's rows failed verify on branch {run.branch} of {r.o.output}: {failed}. Main is "
+            "unchanged; the branch is kept for inspection "
+            f"(verify --output {r.o.output} --branch {run.branch})."
+        )
+    q_stage, v_stage = stages
+    tx.add(q_stage, r.quarantine_partition)
+    if v_stage is not None:
+        tx.add(v_stage, r.vault_partition)
+    audit_root = run.table.audit_root()
+    tx.store.write_text(audit_path(audit_root, r.run_id), json.dumps(record, indent=2, sort_keys=True) + "\n")
+    record["output"]["table"]["snapshot"] = run.publish()
     clock.lap("publish")
     return record
 
@@ -318,7 +363,8 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
     check_paths(o)
     keyring = keyring_mod.load(o.keyring)
     keyring.check_rotation(rubric.rotation)
-    o = replace(o, output=normalize(o.output), quarantine=normalize(o.quarantine), vault=normalize(o.vault))
+    output = o.output if o.output_format == TABLE_FORMAT else normalize(o.output)  # a table name stays
+    o = replace(o, output=output, quarantine=normalize(o.quarantine), vault=normalize(o.vault))
     r = _Run(run_id, started, o, rubric, keyring)
     clock = _Clock()
     plan = _plan(spark, o, rubric, keyring)

@@ -27,6 +27,7 @@ from piimask.frames.read import output_format
 from piimask.keys import keyring as keyring_mod
 from piimask.keys.keyring import Keyring
 from piimask.lifecycle.rewrite import Rewrite, stage_without
+from piimask.lifecycle.tables import TableRemoval, remove_rows
 from piimask.rubric import Column as RubricColumn
 from piimask.rubric import Rubric, load_rubric
 from piimask.storage.audit import (
@@ -39,6 +40,7 @@ from piimask.storage.audit import (
     utc_now,
 )
 from piimask.storage.fs import Storage
+from piimask.storage.iceberg import Table, is_table_name
 from piimask.storage.paths import is_within, normalize
 from piimask.storage.transaction import StagedTransaction, beside, inside
 from piimask.treatments.token import token
@@ -179,7 +181,8 @@ def stage_quarantine(
 
 
 def _locations(output: str, vault: str, quarantine: str | None) -> tuple[str, str, str | None]:
-    output, vault = normalize(output), normalize(vault)
+    output = output if is_table_name(output) else normalize(output)
+    vault = normalize(vault)
     if is_within(vault, output) or is_within(output, vault):
         raise UsageError("--vault must not be inside --output (or hold it).")
     if quarantine is not None:
@@ -219,8 +222,10 @@ class _Request:
     fmt: str
 
 
-def _certificate(r: _Request, rewrite: Rewrite, vault_counts: dict, q_counts: dict) -> dict:
+def _certificate(r: _Request, rewrite: Rewrite | TableRemoval, vault_counts: dict, q_counts: dict) -> dict:
+    table = {"table": rewrite.table_facts()} if isinstance(rewrite, TableRemoval) else {}
     return {
+        **table,
         "kind": "erasure",
         "id": r.erase_id,
         "applies_to_run": (r.run or {}).get("run_id"),
@@ -290,6 +295,30 @@ def _execute(spark: SparkSession, r: _Request, tx: StagedTransaction) -> tuple[d
     return certificate, path
 
 
+def _execute_table(
+    spark: SparkSession, r: _Request, tx: StagedTransaction, records_at: str
+) -> tuple[dict, str]:
+    """The raw zone first (vault, quarantine), then the table's row-level delete and cleanup."""
+    store, column = tx.store, r.spec.name
+    removals = {column: set(r.wanted)} if r.spec.treatment == "token" else {}
+    v_stage = tx.stage(inside(r.vault, "erase", r.erase_id))
+    swaps, vault_counts = stage_vault(spark, store, r.vault, removals, v_stage)
+    q_swaps, q_counts = [], {}
+    if r.quarantine is not None:
+        q_stage = tx.stage(inside(r.quarantine, "erase", r.erase_id))
+        q_swaps, q_counts = stage_quarantine(spark, store, r.quarantine, column, r.values, q_stage)
+    tx.swap(swaps, inside(r.vault, "erase", r.erase_id) + ".previous")
+    if q_swaps:
+        tx.swap(q_swaps, inside(r.quarantine, "erase", r.erase_id) + ".previous")
+    asked = F.col(f"`{column}`").isin(sorted(r.wanted))
+    removal = remove_rows(spark, r.output, asked, getattr(r.rubric, "privacy", None))
+    tx.published.append(r.output)
+    certificate = _certificate(r, removal, vault_counts, q_counts)
+    path = posixpath.join(records_at, AUDIT_DIR, f"{CERTIFICATE_PREFIX}{r.erase_id}.json")
+    store.write_text(path, json.dumps(certificate, indent=2, sort_keys=True) + "\n")
+    return certificate, path
+
+
 def erase(
     spark: SparkSession,
     rubric_path: str,
@@ -310,10 +339,16 @@ def erase(
     keyring = keyring_mod.load(keyring_ref)
     keyring.check_rotation(rubric.rotation)
     store = Storage(spark)
-    for flag, given in (("--output", output), ("--quarantine", quarantine)):
+    table = Table(spark, output) if is_table_name(output) else None
+    for flag, given in (("--output", None if table else output), ("--quarantine", quarantine)):
         if given is not None and not store.exists(given):
             raise UsageError(f"{flag} {given} does not exist; check the path.")
-    run = latest_run_record(audit_records(store, output))
+    if table is not None:
+        table.check_catalog()
+        if not table.exists():
+            raise UsageError(f"--output table {output} does not exist; check the name.")
+    records_at = table.audit_root() if table is not None else output
+    run = latest_run_record(audit_records(store, records_at))
     request = _Request(
         erase_id,
         started,
@@ -328,7 +363,7 @@ def erase(
         vault,
         quarantine,
         run,
-        output_format(store, output, run),
+        "iceberg" if table is not None else output_format(store, output, run),
     )
     failure = {
         "kind": "erasure",
@@ -339,7 +374,10 @@ def erase(
         "column": {"name": column},
     }
     with StagedTransaction(store, failure, explain=_explain) as tx:
-        certificate, path = _execute(spark, request, tx)
+        if table is not None:
+            certificate, path = _execute_table(spark, request, tx, records_at)
+        else:
+            certificate, path = _execute(spark, request, tx)
     log_record(certificate)
     return ErasureResult(certificate, path)
 

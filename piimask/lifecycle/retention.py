@@ -39,6 +39,7 @@ from piimask.storage.audit import (
     utc_now,
 )
 from piimask.storage.fs import Storage
+from piimask.storage.iceberg import is_table_name
 from piimask.storage.paths import normalize
 from piimask.storage.transaction import StagedTransaction, beside
 
@@ -109,6 +110,11 @@ def retention(
         raise Refused(
             f"rubric {rubric_path} sets no retention; add e.g. `retention: {{direct_key_windows: 8, "
             "output_days: 730}` to it."
+        )
+    if output and is_table_name(output):
+        raise UsageError(
+            f"retention of a table output ({output}) is not implemented yet; drop old partitions "
+            "with DELETE FROM ... WHERE event_ts < ... and expire snapshots (docs/tables.md)."
         )
     if output and limits.output_days is None:
         raise Refused(f"--output given but rubric {rubric_path} sets no retention.output_days.")

@@ -24,7 +24,7 @@ from piimask.frames.read import output_writer, read_output
 from piimask.storage.fs import Storage
 from piimask.storage.paths import path_part
 
-__all__ = ["Rewrite", "stage_without"]
+__all__ = ["Rewrite", "small_classes", "stage_without"]
 
 
 @dataclass
@@ -65,7 +65,7 @@ def _class_key(columns: list[str]) -> Column:
     return F.concat_ws("\u0001", *parts)
 
 
-def _small_classes(df: DataFrame, removed: Column, privacy) -> Column:
+def small_classes(df: DataFrame, removed: Column, privacy) -> Column:
     """True on rows whose class, once ``removed`` rows are gone, breaks k (or l)."""
     if privacy is None or privacy.action == "report":
         return F.lit(False)
@@ -101,7 +101,7 @@ def stage_without(
         raise UsageError(f"--output {output} holds no data files; point it at the job's output.")
     asked = F.coalesce(remove, F.lit(False))
     df = read_output(spark, [output], fmt)
-    hit = asked | _small_classes(df, asked, privacy)
+    hit = asked | small_classes(df, asked, privacy)
     tagged = df.withColumn("_file", F.input_file_name())
     rows_by_file = (
         tagged.groupBy("_file")

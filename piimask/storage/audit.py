@@ -116,6 +116,10 @@ def fold_lifecycle(records: list[dict]) -> dict | None:
     q_removed = sum(int(b.get(latest.get("run_id")) or 0) for b in by_run)
     if isinstance(counts.get("rows_out"), int):
         counts["rows_out"] -= removed
+    if isinstance(counts.get("table_rows"), int):  # a table output: rows removed from any run
+        counts["table_rows"] -= sum(
+            int((r.get("counts") or {}).get("table_rows_removed") or 0) for r in applied
+        )
     if isinstance(counts.get("rows_quarantined"), int):
         counts["rows_quarantined"] -= q_removed
     counts["rows_suppressed"] = int(counts.get("rows_suppressed") or 0) + removed + q_removed

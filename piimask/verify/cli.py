@@ -25,7 +25,12 @@ __all__ = ["add_arguments", "main", "script"]
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rubric", required=True, help="path to rubric.yaml")
-    p.add_argument("--output", required=True, help="the job's masked output folder")
+    p.add_argument(
+        "--output", required=True, help="the job's masked output folder, or catalog.database.table"
+    )
+    at = p.add_mutually_exclusive_group()
+    at.add_argument("--branch", help="with a table --output: check this branch instead of main")
+    at.add_argument("--snapshot", type=int, help="with a table --output: check this snapshot id")
     p.add_argument("--raw", help="the unmasked input the job read (enables the raw checks)")
     p.add_argument("--raw-format", default="csv", choices=("csv", "parquet", "json"))
     p.add_argument("--quarantine", help="the job's quarantine folder (reconcile its partition)")
@@ -59,6 +64,7 @@ def main(args: argparse.Namespace) -> int:
         raw_format=args.raw_format,
         quarantine=args.quarantine,
         keyring=args.keyring,
+        at={k: v for k, v in (("branch", args.branch), ("snapshot", args.snapshot)) if v is not None},
     )
     print(report.table())
     if args.json_report:

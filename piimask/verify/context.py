@@ -24,6 +24,7 @@ from piimask.keys.keyring import load as load_keyring
 from piimask.rubric import Rubric, load_rubric
 from piimask.storage.audit import latest_audit
 from piimask.storage.fs import Storage
+from piimask.storage.iceberg import ROW_DIGEST, Table, TableError, is_table_name
 from piimask.storage.paths import is_local
 
 __all__ = ["MAX_BROADCAST_ROWS", "SUBSTRING_BUDGET", "Context", "VerifyError", "open_context"]
@@ -120,6 +121,25 @@ def _read_output(spark: SparkSession, store: Storage, path: str, audit: dict | N
         raise VerifyError(f"--output {path} cannot be read as {fmt} ({type(exc).__name__}).") from None
 
 
+def _open_table(
+    spark: SparkSession, store: Storage, name: str, at: dict, frame: DataFrame | None, audit: dict | None
+) -> tuple[DataFrame, dict | None]:
+    """A table output (its main branch, or ``at``'s branch or snapshot) and its newest audit."""
+    table = Table(spark, name)
+    try:
+        table.check_catalog()
+        if not table.exists():
+            raise VerifyError(f"--output table {name} does not exist; check the name.")
+        out = frame if frame is not None else table.read(at.get("branch"), at.get("snapshot"))
+        if audit is None:
+            audit = latest_audit(store, table.audit_root())
+    except TableError as exc:
+        raise VerifyError(str(exc)) from None
+    except AnalysisException:
+        raise VerifyError(f"--output table {name} cannot be read at {at or 'main'}.") from None
+    return out.drop(ROW_DIGEST), audit
+
+
 def _read_raw(spark: SparkSession, path: str, fmt: str, rubric: Rubric) -> DataFrame:
     try:
         raw = read_input(spark, path, fmt)
@@ -177,9 +197,17 @@ def open_context(
     substring_budget: int,
     broadcast_rows: int,
     text_broadcast_rows: int | None,
+    at: dict | None = None,
+    frame: DataFrame | None = None,
+    audit: dict | None = None,
 ) -> Context:
     """Check the arguments, then read the audit record, the output and the raw input (in that
-    order: a wrong argument fails before Spark reads a byte)."""
+    order: a wrong argument fails before Spark reads a byte).
+
+    ``output`` is a folder or an Iceberg table ``catalog.database.table``; for a table, ``at``
+    may name a ``branch`` or a ``snapshot``, and the job's write-audit-publish passes the
+    branch's rows as ``frame`` with the run's record as ``audit``."""
+    table = is_table_name(output)
     spec, rubric_path = _rubric(rubric)
     if keyring and not raw:
         raise VerifyError("--keyring needs --raw: digests are recomputed from the raw values.")
@@ -187,11 +215,18 @@ def open_context(
     if raw_format not in INPUT_FORMATS:
         raise VerifyError(f"--raw-format must be csv, parquet or json; found {raw_format!r}.")
     store = Storage(spark)
-    for label, path in (("--output", output), ("--raw", raw), ("--quarantine", quarantine)):
+    for label, path in (
+        ("--output", None if table else output),
+        ("--raw", raw),
+        ("--quarantine", quarantine),
+    ):
         if path:
             _require(store, label, path)
-    audit = latest_audit(store, output)
-    out = _read_output(spark, store, output, audit)
+    if table:
+        out, audit = _open_table(spark, store, output, at or {}, frame, audit)
+    else:
+        audit = latest_audit(store, output)
+        out = _read_output(spark, store, output, audit)
     raw_df = _read_raw(spark, raw, raw_format, spec) if raw else None
     raw_cols = [c for c in raw_df.columns if c != CORRUPT_RECORD] if raw_df is not None else None
     return Context(

@@ -86,8 +86,12 @@ def verify(
     substring_budget: int = SUBSTRING_BUDGET,
     broadcast_rows: int = MAX_BROADCAST_ROWS,
     text_broadcast_rows: int | None = None,
+    at: dict | None = None,
+    frame=None,
+    audit: dict | None = None,
 ) -> Report:
-    """Check ``output`` against the rubric (and the raw input and keyring when given).
+    """Check ``output`` (a folder, or a table at ``at``: ``{"branch": b}`` or ``{"snapshot": id}``)
+    against the rubric (and the raw input and keyring when given).
 
     ``broadcast_rows`` bounds the small side of every join check; ``text_broadcast_rows`` (by
     default the same) bounds the free-text word runs the leak scan may broadcast instead."""
@@ -102,6 +106,9 @@ def verify(
         substring_budget=substring_budget,
         broadcast_rows=broadcast_rows,
         text_broadcast_rows=text_broadcast_rows,
+        at=at,
+        frame=frame,
+        audit=audit,
     )
     backend = Backend(ctx.broadcast_rows)
     try:
@@ -112,5 +119,5 @@ def verify(
         results=results,
         rubric={"path": ctx.rubric_path, "version": ctx.rubric.version, "sha256": ctx.rubric.sha256},
         output=output,
-        options={"raw": bool(raw), "quarantine": bool(quarantine), "keyring": bool(keyring)},
+        options={"raw": bool(raw), "quarantine": bool(quarantine), "keyring": bool(keyring), **(at or {})},
     )

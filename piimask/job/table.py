@@ -1,0 +1,114 @@
+"""The masked output as an Iceberg table: write to a branch, verify the branch, publish main.
+
+``--output-format iceberg --output catalog.database.table``. Each run:
+
+1. creates the table (partitioned by the day of the event time, cast to a timestamp) or adds the
+   columns it lacks;
+2. keeps only the rows the table does not hold yet, by a digest of the masked row (``_piimask_row``),
+   so a re-run of the same input adds nothing;
+3. appends them to a new branch ``audit_<run>``: main, which readers see, is untouched;
+4. runs ``verify``'s output checks on the branch (the whole table as it would be published);
+5. fast-forwards main to the branch, a single metadata commit, and drops the branch.
+
+If the checks fail, the branch stays for inspection (``verify --output TABLE --branch audit_<run>``)
+and main is unchanged. A crash at any point leaves main at its previous snapshot: only the
+fast-forward changes what readers see. The audit record goes beside the table, in
+``<table location>.piimask/_audit/``, once the checks have passed.
+
+Owns: the table side of a run. Imports: storage, verify, rubric.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pyspark.sql import Column, DataFrame, Observation
+from pyspark.sql import functions as F
+from pyspark.sql.types import StringType
+
+from piimask.errors import Refused
+from piimask.rubric import Rubric
+from piimask.storage.iceberg import ROW_DIGEST, Table
+
+__all__ = ["TableRun", "prepare_table", "row_digest", "table_frame"]
+
+
+def row_digest(columns: list[str]) -> Column:
+    """SHA-256 of the masked row's values (JSON of the columns, nulls kept): the same input row
+    masked with the same keys gives the same digest, so it is never appended twice."""
+    return F.sha2(F.to_json(F.struct(*[F.col(f"`{c}`") for c in columns])), 256)
+
+
+def table_frame(masked: DataFrame, rubric: Rubric) -> DataFrame:
+    """The masked rows as the table stores them: the event time as a timestamp (Iceberg
+    partitions on a timestamp, not a string), and the row digest."""
+    event = rubric.event_time_column
+    df = masked
+    if event in df.columns and isinstance(df.schema[event].dataType, StringType):
+        df = df.withColumn(event, F.to_timestamp(F.col(event)))
+    return df.withColumn(ROW_DIGEST, row_digest([c for c in masked.columns]))
+
+
+def branch_for(run_id: str) -> str:
+    return "audit_" + re.sub(r"[^A-Za-z0-9_]", "_", run_id)
+
+
+@dataclass
+class TableRun:
+    """One run's branch on one table."""
+
+    table: Table
+    branch: str
+    added: Observation
+
+    def write(self, rows: DataFrame) -> None:
+        # Adaptive execution off for this one write: with the anti-join against the table's
+        # digests, AQE re-plans the query stages and the run's observed counts (rows in, rows
+        # valid) were never reported, so the run waited for them forever (Spark 3.5.6, Iceberg
+        # 1.10.0; reproduced on a second run of the same input).
+        conf = self.table.spark.conf
+        before = conf.get("spark.sql.adaptive.enabled", "true")
+        conf.set("spark.sql.adaptive.enabled", "false")
+        try:
+            rows.observe(self.added, F.count(F.lit(1)).alias("n")).writeTo(
+                self.table.branch_name(self.branch)
+            ).append()
+        finally:
+            conf.set("spark.sql.adaptive.enabled", before)
+
+    @property
+    def rows_added(self) -> int:
+        return int(self.added.get["n"] or 0)
+
+    def branch_rows(self) -> DataFrame:
+        return self.table.read(branch=self.branch).drop(ROW_DIGEST)
+
+    def publish(self) -> int:
+        """Fast-forward main to the branch; return main's new snapshot id."""
+        try:
+            self.table.fast_forward(self.branch)
+        except Exception as exc:  # main moved since the branch was made: another writer
+            raise Refused(
+                f"could not publish branch {self.branch} of {self.table.name}: main moved while the "
+                f"run wrote ({type(exc).__name__}). The branch is kept; re-run the job."
+            ) from None
+        self.table.drop_branch(self.branch)
+        return self.table.snapshot("main")
+
+
+def prepare_table(
+    spark, name: str, frame: DataFrame, rubric: Rubric, run_id: str
+) -> tuple[TableRun, DataFrame]:
+    """Create or evolve the table, make the run's branch; return it and the rows to append."""
+    table = Table(spark, name)
+    table.check_catalog()
+    event = rubric.event_time_column if rubric.event_time_column in frame.columns else None
+    table.create_or_evolve(frame.schema, event)
+    new = frame
+    if table.snapshot("main") is not None:
+        held = table.read().select(ROW_DIGEST)
+        new = frame.join(held, on=ROW_DIGEST, how="left_anti")
+    run = TableRun(table, branch_for(run_id), Observation("piimask_table"))
+    table.create_branch(run.branch)
+    return run, new

@@ -1,0 +1,83 @@
+"""Erasure on an Iceberg table output: a row-level delete after which no file keeps the rows.
+
+The rows asked for (and, with k-anonymity enforced, the rows whose class would drop below k
+without them, as the folder erasure does) are deleted in one copy-on-write commit, keyed by the
+row digest so no value is written into a statement. Then every branch and tag other than main is
+dropped (a failed run's audit branch would pin a snapshot that still holds the rows), every
+snapshot but main's current one is expired, and files no metadata names are removed: after that,
+no data file of the table holds the rows. The certificate names the snapshots expired.
+
+Owns: the table side of erase. Imports: storage, lifecycle.rewrite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyspark.sql import Column, SparkSession
+
+from piimask.lifecycle.rewrite import small_classes
+from piimask.storage.iceberg import ROW_DIGEST, Table
+
+__all__ = ["TableRemoval", "remove_rows"]
+
+_VIEW = "piimask_erase_rows"
+
+
+@dataclass
+class TableRemoval:
+    """What deleting rows from a table did (counts and snapshot ids only)."""
+
+    rows_removed: int = 0
+    rows_suppressed_for_k: int = 0
+    refs_dropped: list[str] = field(default_factory=list)
+    snapshots_expired: list[int] = field(default_factory=list)
+    orphan_files_removed: int = 0
+    snapshot: int | None = None
+
+    def counts(self) -> dict:
+        return {
+            "rows_removed": 0,  # rows of the newest run's own count: a table's rows span runs
+            "table_rows_removed": self.rows_removed + self.rows_suppressed_for_k,
+            "rows_requested_removed": self.rows_removed,
+            "rows_suppressed_for_k": self.rows_suppressed_for_k,
+            "tokens_removed": {},
+        }
+
+    def table_facts(self) -> dict:
+        return {
+            "snapshot_after": self.snapshot,
+            "snapshots_expired": self.snapshots_expired,
+            "refs_dropped": self.refs_dropped,
+            "orphan_files_removed": self.orphan_files_removed,
+        }
+
+
+def remove_rows(spark: SparkSession, name: str, asked: Column, privacy=None) -> TableRemoval:
+    """Delete the ``asked`` rows (and the rows k-anonymity then suppresses) from table ``name``,
+    then leave no snapshot, ref or file that still holds them."""
+    table = Table(spark, name)
+    table.check_catalog()
+    df = table.read()
+    small = small_classes(df, asked, privacy)
+    counted = df.where(asked | small).groupBy(asked.alias("asked")).count().collect()
+    result = TableRemoval()
+    for row in counted:
+        if row["asked"]:
+            result.rows_removed = int(row["count"])
+        else:
+            result.rows_suppressed_for_k = int(row["count"])
+    if counted:
+        df.where(asked | small).select(ROW_DIGEST).distinct().createOrReplaceTempView(_VIEW)
+        try:
+            spark.sql(
+                f"MERGE INTO {name} t USING {_VIEW} s ON t.`{ROW_DIGEST}` = s.`{ROW_DIGEST}` "
+                "WHEN MATCHED THEN DELETE"
+            )
+        finally:
+            spark.catalog.dropTempView(_VIEW)
+    result.refs_dropped = table.drop_refs_but_main()
+    result.snapshots_expired = table.expire_all()
+    result.orphan_files_removed = table.remove_orphans()
+    result.snapshot = table.snapshot("main")
+    return result

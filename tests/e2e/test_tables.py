@@ -1,0 +1,148 @@
+"""Iceberg table outputs, for real: the Iceberg Spark runtime in the shared local session, a
+file-based (hadoop) catalog ``lake`` in a temporary warehouse (tests/conftest.py sets
+PIIMASK_WAREHOUSE before the session starts)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from lifecycle_fixtures import ROOT, SUBJECT, digest, input_files, write_csv
+from pyspark.sql import functions as F
+
+from piimask.errors import Refused
+from piimask.job import RunOptions, run
+from piimask.keys.keyring import new_keyring, save
+from piimask.lifecycle.erase import erase
+from piimask.storage.iceberg import ROW_DIGEST, Table
+from piimask.verify import verify
+
+RUBRIC = str(ROOT / "rubric.yaml")
+
+
+@pytest.fixture
+def lake(tmp_path):
+    """Input files, a keyring, raw-zone folders and a fresh table name."""
+    from datetime import datetime
+
+    inp = tmp_path / "input"
+    inp.mkdir()
+    for n, rows in enumerate(input_files()):
+        write_csv(inp / f"part{n}.csv", rows)
+    keyring = new_keyring("quarterly", back=8, ahead=4, now=datetime(2026, 4, 22))
+    ref = f"file:{tmp_path / 'keyring.json'}"
+    save(keyring, ref)
+    table = f"lake.masked.t{uuid.uuid4().hex[:8]}"
+    return {"root": tmp_path, "input": inp, "keyring": keyring, "ref": ref, "table": table}
+
+
+def _run(lake, inp=None):
+    o = RunOptions(
+        RUBRIC, str(inp or lake["input"]), lake["table"], str(lake["root"] / "quarantine"),
+        str(lake["root"] / "vault"), lake["ref"], output_format="iceberg",
+    )  # fmt: skip
+    return run(lake["spark"], o)
+
+
+@pytest.fixture
+def ran(spark, lake):
+    lake["spark"] = spark
+    lake["record"] = _run(lake)
+    return lake
+
+
+def test_a_run_publishes_a_verified_partitioned_table_and_a_rerun_adds_nothing(spark, ran):
+    table = Table(spark, ran["table"])
+    first = ran["record"]
+    assert first["counts"]["rows_added_to_table"] == first["counts"]["rows_out"] > 0
+    assert table.read().count() == first["counts"]["table_rows"] == first["counts"]["rows_out"]
+    assert set(table.refs()) == {"main"}  # the run's audit branch was published and dropped
+    spec = spark.sql(f"SELECT * FROM {ran['table']}.partitions").columns
+    assert "partition" in spec
+    assert Path(table.audit_root(), "_audit", f"{first['run_id']}.json").exists()
+    report = verify(spark, RUBRIC, ran["table"], raw=str(ran["input"]), keyring=ran["ref"])
+    assert report.passed, [(r.check, r.message) for r in report.failed]
+
+    second = _run(ran)
+    assert second["counts"]["rows_added_to_table"] == 0
+    assert second["counts"]["rows_already_in_table"] == first["counts"]["rows_out"]
+    assert table.read().count() == first["counts"]["rows_out"]
+
+
+def test_incremental_runs_add_only_new_rows(spark, lake, tmp_path):
+    lake["spark"] = spark
+    files = input_files()
+    halves = [tmp_path / "a", tmp_path / "b"]
+    for half in halves:
+        half.mkdir()
+    write_csv(halves[0] / "p0.csv", files[0])
+    write_csv(halves[1] / "p1.csv", files[1])
+    write_csv(halves[1] / "p0.csv", files[0])  # the second batch repeats the first
+    one = _run(lake, halves[0])
+    two = _run(lake, halves[1])
+    assert two["counts"]["rows_already_in_table"] == one["counts"]["rows_out"]
+    assert two["counts"]["rows_added_to_table"] == two["counts"]["rows_out"] - one["counts"]["rows_out"]
+    total = Table(spark, lake["table"]).read()
+    assert total.count() == two["counts"]["table_rows"]
+    assert total.select(ROW_DIGEST).distinct().count() == total.count()
+    assert verify(spark, RUBRIC, lake["table"]).passed
+
+
+def test_a_branch_that_fails_verify_never_reaches_main(spark, ran):
+    table = Table(spark, ran["table"])
+    # a raw e-mail where a digest belongs, committed to main behind the kit's back
+    bad = table.read().limit(1).withColumn("operator_email", F.lit(SUBJECT[1]))
+    bad = bad.withColumn(ROW_DIGEST, F.lit("f" * 64))
+    bad.writeTo(ran["table"]).append()
+    main_before = table.snapshot("main")
+    rows_before = table.read().count()
+    ran["input"] = ran["root"] / "more"
+    ran["input"].mkdir()
+    write_csv(ran["input"] / "p.csv", [r | {"event_id": r["event_id"] + "x"} for r in input_files()[1]])
+    with pytest.raises(Refused, match="failed verify on branch audit_") as err:
+        _run(ran)
+    assert SUBJECT[1] not in str(err.value)
+    assert table.snapshot("main") == main_before and table.read().count() == rows_before
+    branches = [b for b in table.refs() if b.startswith("audit_")]
+    assert len(branches) == 1 and table.read(branch=branches[0]).count() > rows_before
+
+
+def test_erase_deletes_the_rows_and_leaves_no_data_file_holding_them(spark, ran, tmp_path):
+    table = Table(spark, ran["table"])
+    digests = {digest(k, SUBJECT[1]) for k in ran["keyring"].direct.values()}
+    held = table.read().where(F.col("operator_email").isin(sorted(digests))).count()
+    assert held == 4
+    values = tmp_path / "values.txt"
+    values.write_text(SUBJECT[1] + "\n", encoding="utf-8")
+    result = erase(
+        spark, RUBRIC, ran["table"], str(ran["root"] / "vault"), ran["ref"], "operator_email", str(values),
+        quarantine=str(ran["root"] / "quarantine"),
+    )  # fmt: skip
+    cert = result.certificate
+    assert cert["counts"]["rows_requested_removed"] == 4
+    assert cert["table"]["snapshots_expired"]  # the snapshots that held the rows are named
+    assert table.read().where(F.col("operator_email").isin(sorted(digests))).count() == 0
+    # every Parquet file left under the table, read one by one: none holds the digests
+    location = Path(table.location().removeprefix("file:"))
+    files = [str(p) for p in location.rglob("*.parquet")]
+    assert files
+    for f in files:
+        df = spark.read.parquet(f)
+        if "operator_email" in df.columns:
+            assert df.where(F.col("operator_email").isin(sorted(digests))).count() == 0, f
+    report = verify(spark, RUBRIC, ran["table"])
+    assert report.passed, [(r.check, r.message) for r in report.failed]
+
+
+def test_a_table_output_needs_a_configured_catalog_and_a_three_part_name(spark, lake):
+    from piimask.errors import UsageError
+
+    lake["spark"] = spark
+    for name, words in (
+        ("nocat.masked.t", "no Iceberg catalog 'nocat'"),
+        ("masked/t", "catalog.database.table"),
+    ):
+        lake["table"] = name
+        with pytest.raises(UsageError, match=words):
+            _run(lake)
