@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 from pyspark.sql import Column, DataFrame
 
+from piimask.expr.text import fold_text
 from piimask.treatments.base import (
     ColumnSpec,
     DataBrewKeys,
@@ -73,7 +74,9 @@ def _references(params: Mapping, column: str, names: set[str]) -> None:
 
 def _identifiers(spec: ColumnSpec, ctx: RowContext) -> list[tuple[str, Column]]:
     wanted = spec.params["identifiers"]
-    return [(i.name, ctx.raw(i.name)) for i in ctx.identifiers if wanted is None or i.name in wanted]
+    return [
+        (i.name, fold_text(ctx.raw(i.name))) for i in ctx.identifiers if wanted is None or i.name in wanted
+    ]
 
 
 def prepare_redaction(df: DataFrame, specs: Sequence, ctx: RowContext) -> DataFrame:
@@ -86,7 +89,7 @@ def prepare_redaction(df: DataFrame, specs: Sequence, ctx: RowContext) -> DataFr
             continue
         df = redact_frame(
             df,
-            ctx.raw(spec.name),
+            fold_text(ctx.raw(spec.name)),  # look-alikes folded before any detector (expr.text)
             REDACTED + spec.name,
             params["detectors"],
             params["serial_pattern"],
@@ -100,7 +103,7 @@ def _expression(col: Column, spec: ColumnSpec, ctx: RowContext) -> Column:
     if REDACTED + spec.name in ctx.dtypes:
         return ctx.raw(REDACTED + spec.name)
     params = spec.params
-    text = col.cast("string")
+    text = fold_text(col)  # look-alike characters folded before any detector (expr.text)
     if params.get("backend") == "ner":  # opt-in: Presidio + spaCy in a pandas UDF (the [ner] extra)
         from piimask.treatments.freetext.ner import ner_redact
 
@@ -115,7 +118,7 @@ def _invariant(params: Mapping) -> Invariant:
     dets, serial = params["detectors"], params["serial_pattern"]
     return Invariant(
         "no detector fires",
-        lambda c, d: bad(c, ~any_detected(c.cast("string"), dets, serial)),
+        lambda c, d: bad(c, ~any_detected(fold_text(c), dets, serial)),
     )
 
 
