@@ -52,6 +52,8 @@ __all__ = ["run"]
 
 log = logging.getLogger("piimask.job")
 
+RUN_RECORD = "_run.json"  # the run's audit record inside each raw-zone partition (Spark skips _)
+
 
 class _Clock:
     """Wall-clock seconds per phase, logged so a slow stage can be found (never in the audit)."""
@@ -227,6 +229,26 @@ def _reconcile(plan: _Plan, rows_q: int, privacy_record: dict | None) -> dict:
     }
 
 
+def _check_ceiling(rubric: Rubric, counts: dict, reasons: dict[str, int]) -> None:
+    """Publish nothing when the quarantine took more than the rubric allows, or every row: the
+    input is more likely broken (a wrong export, a changed format) than the rows are bad, and an
+    empty or thin output would replace a good one."""
+    rows_in, rows_q = counts["rows_in"], counts["rows_quarantined"]
+    ceiling = rubric.quarantine_max_share
+    if not rows_q or (rows_q < rows_in and (ceiling is None or rows_q <= ceiling * rows_in)):
+        return
+    top = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    limit = (
+        "every row" if ceiling is None else f"more than the rubric's quarantine.max_share of {ceiling:.0%}"
+    )
+    raise Refused(
+        f"{rows_q} of {rows_in} input rows failed validation ({limit}); top reasons: "
+        + ", ".join(f"{code} ({n})" for code, n in top)
+        + ". Nothing was published; the previous output, quarantine and vault are unchanged. Fix "
+        "the input (or the rubric's validation) and re-run."
+    )
+
+
 def _spark_refused(exc: BaseException, published: list[str]) -> PiiMaskError | None:
     if isinstance(exc, AnalysisException):
         return UsageError(f"Spark refused the job ({type(exc).__name__}); nothing was published.")
@@ -357,8 +379,15 @@ def _execute(spark: SparkSession, r: _Run, plan: _Plan, tx: StagedTransaction, c
     clock.lap("write_vault")
     privacy_record = enforcement.record() if enforcement is not None else None
     counts = _reconcile(plan, rows_q, privacy_record)
+    _check_ceiling(r.rubric, counts, reasons)
     record = r.record(plan, windows, counts, reasons, vault_added, privacy_record)
-    store.write_text(audit_path(out_stage, r.run_id), json.dumps(record, indent=2, sort_keys=True) + "\n")
+    text = json.dumps(record, indent=2, sort_keys=True) + "\n"
+    store.write_text(audit_path(out_stage, r.run_id), text)
+    # The raw zone is published first; each of its partitions carries the run's record, so a
+    # crash before the output's publication leaves no partition that no record explains.
+    store.write_text(posixpath.join(q_stage, RUN_RECORD), text)
+    if vault_added is not None:
+        store.write_text(posixpath.join(v_stage, RUN_RECORD), text)
     tx.add(q_stage, r.quarantine_partition)
     if vault_added is not None:
         tx.add(v_stage, r.vault_partition)

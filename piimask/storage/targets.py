@@ -55,8 +55,12 @@ def check_output_target(store: Storage, output: str) -> None:
 
 
 def check_writable(store: Storage, label: str, folder: str) -> None:
-    """Create and remove a hidden probe in ``folder``; refuse now if that fails."""
-    probe = posixpath.join(folder, f".piimask-probe-{time.time_ns()}")
+    """Create and remove a hidden probe in ``folder`` (or, while it does not exist yet, in its
+    nearest existing ancestor, so a refused run leaves no new folder); refuse now if that fails."""
+    probe_in = folder.rstrip("/") or "/"
+    while not store.exists(probe_in) and posixpath.dirname(probe_in) not in ("", probe_in):
+        probe_in = posixpath.dirname(probe_in)
+    probe = posixpath.join(probe_in, f".piimask-probe-{time.time_ns()}")
     try:
         store.write_text(probe, "")
         store.delete(probe)

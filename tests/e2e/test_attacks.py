@@ -3,8 +3,10 @@ personal value or failed unclearly; it must now be refused (nothing lost) or neu
 
 from __future__ import annotations
 
+import json
 import os
 import time
+from pathlib import Path
 
 import pytest
 from run_support import good_row, options, write_csv
@@ -220,3 +222,56 @@ def test_stale_staging_folders_of_a_killed_run_are_removed(spark, tmp_path, keyr
     run(spark, options(tmp_path, src, keyring_file))
     assert not any(f.exists() for f in stale)
     assert live.exists()  # young: a concurrent run may still own it
+
+
+def test_raw_zone_partitions_carry_their_run_record_if_the_output_is_never_published(
+    spark, tmp_path, keyring_file, monkeypatch
+):
+    from piimask.storage.transaction import StagedTransaction
+
+    def crash(self, staged, final, keep=()):
+        raise KeyboardInterrupt  # as a kill between the raw zone's publication and the output's
+
+    data = rows(3)
+    data[0]["gps_lat"] = "123"  # one quarantined row
+    src = write_csv(tmp_path / "in.csv", data)
+    monkeypatch.setattr(StagedTransaction, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        run(spark, options(tmp_path, src, keyring_file))
+    assert not (tmp_path / "out").exists()
+    for zone in ("quarantine", "vault"):
+        parts = list((tmp_path / "raw" / zone).glob("run_id=*"))
+        assert len(parts) == 1
+        record = json.loads((parts[0] / "_run.json").read_text())
+        assert record["run_id"] == parts[0].name.split("=", 1)[1]
+    q = spark.read.parquet(str(tmp_path / "raw" / "quarantine"))
+    assert q.count() == 1  # Spark still reads only the data files
+
+
+def test_quarantine_ceiling_stops_publication_and_names_the_top_reasons(spark, tmp_path, keyring_file):
+    import yaml
+    from rubric_variants import without_privacy
+
+    doc = yaml.safe_load(Path(without_privacy()).read_text(encoding="utf-8"))
+    doc["quarantine"] = {"max_share": 0.05}
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    good = write_csv(tmp_path / "good.csv", rows(4))
+    run(spark, options(tmp_path, good, keyring_file, rubric=str(rubric)))
+    before = sorted(p.name for p in (tmp_path / "out").iterdir())
+    data = rows(20)
+    data[3]["gps_lat"] = "123.4"
+    data[7]["event_ts"] = "SECRET-42"
+    src = write_csv(tmp_path / "in.csv", data)
+    with pytest.raises(Refused, match="2 of 20 input rows failed validation") as err:
+        run(spark, options(tmp_path, src, keyring_file, rubric=str(rubric)))
+    assert "gps_lat:out_of_range (1)" in str(err.value) and "SECRET-42" not in str(err.value)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == before
+    assert len(list((tmp_path / "raw" / "quarantine").glob("run_id=*"))) == 1  # the good run's
+
+
+def test_a_run_whose_every_row_is_quarantined_publishes_nothing(spark, tmp_path, keyring_file):
+    src = write_csv(tmp_path / "in.csv", rows(4, gps_lat="999"))
+    with pytest.raises(Refused, match="4 of 4 input rows failed validation \\(every row\\)"):
+        run(spark, options(tmp_path, src, keyring_file))
+    assert not (tmp_path / "out").exists()
