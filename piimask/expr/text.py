@@ -22,15 +22,45 @@ import unicodedata
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
-__all__ = ["INVISIBLE", "fold_text", "fold_python"]
+__all__ = ["ascii_folds", "fold_python", "fold_text", "invisible_class"]
 
 # Format characters (zero-width space/joiners, word joiner, BOM, soft hyphen, bidi controls, tag
-# characters), combining grapheme joiner, Mongolian and standard variation selectors, and the
-# Hangul fillers that render as nothing.
-INVISIBLE = (
-    r"[\p{Cf}\x{034F}\x{115F}\x{1160}\x{17B4}\x{17B5}\x{180B}-\x{180F}\x{3164}\x{FE00}-\x{FE0F}"
-    r"\x{FFA0}\x{E0100}-\x{E01EF}]"
+# characters: Python's category Cf, so the JVM's older Unicode tables cannot differ), combining
+# grapheme joiner, Mongolian and standard variation selectors, and the Hangul fillers that render
+# as nothing.
+_EXTRA_INVISIBLE = (
+    (0x034F, 0x034F),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFFA0, 0xFFA0),
+    (0xE0100, 0xE01EF),
 )
+
+
+@functools.lru_cache(maxsize=1)
+def invisible_ranges() -> tuple[tuple[int, int], ...]:
+    points = sorted(
+        {c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"}
+        | {c for lo, hi in _EXTRA_INVISIBLE for c in range(lo, hi + 1)}
+    )
+    ranges: list[list[int]] = []
+    for c in points:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return tuple((lo, hi) for lo, hi in ranges)
+
+
+def invisible_class() -> str:
+    """The invisible characters as one Java regex character class."""
+    parts = [f"\\x{{{lo:X}}}" + (f"-\\x{{{hi:X}}}" if hi != lo else "") for lo, hi in invisible_ranges()]
+    return "[" + "".join(parts) + "]"
+
+
 _NON_ASCII = r"[^\x00-\x7F]"
 
 
@@ -50,20 +80,21 @@ def ascii_folds() -> tuple[str, str]:
     return "".join(src), "".join(dst)
 
 
-def fold_text(col: Column) -> Column:
+def fold_text(col: Column | str) -> Column:
     """``col`` as a string with compatibility forms folded to ASCII and invisible characters
     removed; ASCII text (the common case) is returned as it is, without the two passes."""
-    text = col.cast("string")
+    text = (F.col(col) if isinstance(col, str) else col).cast("string")
     src, dst = ascii_folds()
-    folded = F.translate(F.regexp_replace(text, INVISIBLE, ""), src, dst)
+    folded = F.translate(F.regexp_replace(text, invisible_class(), ""), src, dst)
     return F.when(text.rlike(_NON_ASCII), folded).otherwise(text)
 
 
 @functools.lru_cache(maxsize=1)
 def _python_folding() -> tuple[re.Pattern, dict]:
-    cf = "".join(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf")
-    extra = "\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef"
-    return re.compile("[" + cf + extra + "]"), str.maketrans(*ascii_folds())
+    chars = "".join(
+        re.escape(chr(lo)) + (("-" + re.escape(chr(hi))) if hi != lo else "") for lo, hi in invisible_ranges()
+    )
+    return re.compile("[" + chars + "]"), str.maketrans(*ascii_folds())
 
 
 def fold_python(text: str) -> str:
