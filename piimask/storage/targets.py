@@ -17,6 +17,7 @@ import time
 from piimask.errors import Refused, UsageError
 from piimask.storage.audit import AUDIT_DIR
 from piimask.storage.fs import Storage
+from piimask.storage.paths import local_part
 
 __all__ = ["STALE_STAGING_SECONDS", "check_output_target", "check_writable", "remove_stale_staging"]
 
@@ -58,7 +59,13 @@ def check_writable(store: Storage, label: str, folder: str) -> None:
     """Create and remove a hidden probe in ``folder`` (or, while it does not exist yet, in its
     nearest existing ancestor, so a refused run leaves no new folder); refuse now if that fails."""
     probe_in = folder.rstrip("/") or "/"
-    while not store.exists(probe_in) and posixpath.dirname(probe_in) not in ("", probe_in):
+    # An object store has no folders to leave behind, and a job role may write only below its
+    # prefixes: probe there. A local folder that does not exist yet: probe its nearest ancestor.
+    while (
+        local_part(probe_in) is not None
+        and not store.exists(probe_in)
+        and posixpath.dirname(probe_in) not in ("", probe_in)
+    ):
         probe_in = posixpath.dirname(probe_in)
     probe = posixpath.join(probe_in, f".piimask-probe-{time.time_ns()}")
     try:
