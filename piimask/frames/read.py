@@ -24,16 +24,21 @@ __all__ = [
     "CORRUPT_RECORD",
     "CSV_OPTIONS",
     "INPUT_FORMATS",
+    "REPLACEMENT",
+    "InputEncodingError",
     "OUTPUT_FORMATS",
     "check_columns",
+    "neutralize_formulas",
     "output_format",
     "output_writer",
     "read_input",
     "read_output",
+    "restore_formulas",
 ]
 
 INPUT_FORMATS = ("csv", "parquet", "json")
 OUTPUT_FORMATS = ("parquet", "csv", "iceberg")  # iceberg: --output names a table
+REPLACEMENT = "\ufffd"  # what Spark's UTF-8 decoder puts where bytes do not decode
 CORRUPT_RECORD = "_corrupt_record"  # Spark's column for a CSV record that does not parse
 CSV_OPTIONS = {"header": "true", "multiLine": "true", "escape": '"', "encoding": "UTF-8"}
 
@@ -49,6 +54,7 @@ def read_input(spark: SparkSession, path: str, fmt: str) -> DataFrame:
                     f"input {path} is empty: it has no header row. Point --input at "
                     "a CSV file (or folder of them) whose first line names the columns."
                 )
+            _check_header(spark, path, opts)
             schema = StructType(
                 [StructField(c, StringType()) for c in header.columns]
                 + [StructField(CORRUPT_RECORD, StringType())]
@@ -74,6 +80,38 @@ def read_input(spark: SparkSession, path: str, fmt: str) -> DataFrame:
         raise UsageError(
             f"input {path} cannot be read as {fmt} ({type(exc).__name__}); check --input-format."
         ) from None
+
+
+def _check_header(spark: SparkSession, path: str, opts: dict) -> None:
+    """Refuse a header Spark would silently rename (duplicates become ``name0``, ``name7``...) or
+    that does not decode as UTF-8, naming the problem instead of the renamed columns."""
+    first = spark.read.options(**{**opts, "header": "false"}).csv(path).limit(1).collect()
+    names = [str(v) for v in first[0]] if first else []
+    if any(REPLACEMENT in n for n in names):
+        raise InputEncodingError(path)
+    seen, dupes = set(), []
+    for name in names:  # Spark compares column names case-insensitively by default
+        if name.lower() in seen and name not in dupes:
+            dupes.append(name)
+        seen.add(name.lower())
+    if dupes:
+        raise Refused(
+            f"input {path} has a duplicate column in its header: {', '.join(repr(d) for d in dupes)} "
+            "(names compare case-insensitively). Nothing was written. Give every column one "
+            "unique name and re-run."
+        )
+
+
+class InputEncodingError(Refused):
+    """The CSV input is not valid UTF-8 (exit 1)."""
+
+    def __init__(self, path: str, rows: int | None = None):
+        where = f"{rows} row(s) hold" if rows is not None else "its header holds"
+        super().__init__(
+            f"input {path} is not valid UTF-8: {where} bytes that do not decode (read as U+FFFD), "
+            "so digests and detectors would work on corrupted values. Nothing was published. "
+            "Convert the file to UTF-8 (e.g. `iconv -f latin1 -t utf-8`) and re-run."
+        )
 
 
 def check_columns(df: DataFrame, rubric: Rubric) -> list[str]:
@@ -120,15 +158,52 @@ def output_format(store: Storage, output: str, record: dict | None) -> str:
 
 def read_output(spark: SparkSession, paths: list[str], fmt: str) -> DataFrame:
     """A published output (or some of its files): CSV as the job writes it (a header, RFC 4180
-    quoting, every column a string), else Parquet."""
+    quoting, every column a string, formula-like cells restored), else Parquet."""
     if fmt == "csv":
-        return spark.read.options(**CSV_OPTIONS).csv(paths)
+        return restore_formulas(spark.read.options(**CSV_OPTIONS).csv(paths))
     return spark.read.parquet(*paths)
+
+
+def restore_formulas(df: DataFrame) -> DataFrame:
+    """Undo ``neutralize_formulas`` on a CSV output read back (all strings), so its cells compare
+    with the input's."""
+    return df.select(
+        *[
+            F.when(F.col(f"`{c}`").rlike(NEUTRALIZED), F.expr(f"substring(`{c}`, 2)"))
+            .otherwise(F.col(f"`{c}`"))
+            .alias(c)
+            for c in df.columns
+        ]
+    )
+
+
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): it starts with = + - @,
+# a tab or a carriage return. A plain number ("-42.5", "+1e3") is not a formula and is kept.
+# Cells already starting with quotes before such a character get one more, so reading back
+# (strip one quote) gives every original cell exactly.
+FORMULA_START = r"^'*[=+\-@\t\r]"
+NEUTRALIZED = r"^'+[=+\-@\t\r]"
+PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
+def neutralize_formulas(df: DataFrame) -> DataFrame:
+    """Every string cell that a spreadsheet would evaluate gets a leading ``'`` (OWASP's
+    advice), so it is shown as text; idempotent (a neutralized cell starts with ``'``)."""
+    cols = []
+    for f in df.schema.fields:
+        c = F.col(f"`{f.name}`")
+        if isinstance(f.dataType, StringType):
+            risky = c.rlike(FORMULA_START) & ~c.rlike(PLAIN_NUMBER)
+            c = F.when(risky, F.concat(F.lit("'"), c)).otherwise(c).alias(f.name)
+        cols.append(c)
+    return df.select(*cols)
 
 
 def output_writer(df: DataFrame, fmt: str):
     """The writer of a masked output (or part of one), replacing what is at its path: CSV with
-    a header and RFC 4180 quoting, else Parquet."""
+    a header, RFC 4180 quoting and formula-like cells neutralized, else Parquet."""
+    if fmt == "csv":
+        df = neutralize_formulas(df)
     w = df.write.mode("overwrite").format(fmt)
     if fmt == "csv":
         w = w.option("header", "true").option("escape", '"')

@@ -11,18 +11,57 @@ from collections.abc import Mapping
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
-from pyspark.sql.types import DataType
+from pyspark.sql.types import DataType, NumericType, StringType, TimestampNTZType, TimestampType
 
+from piimask.errors import Refused
 from piimask.expr.values import epoch_seconds, to_decimal, to_integer
 from piimask.rubric import Column as RubricColumn
 from piimask.rubric import Rubric
 from piimask.treatments import treatment
 
-__all__ = ["MALFORMED_RECORD", "reason_codes", "reasons_column", "violations"]
+__all__ = ["MALFORMED_RECORD", "check_types", "reason_codes", "reasons_column", "violations"]
 
 MALFORMED_RECORD = "_record:malformed_record"
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$"
+# No control or format character anywhere (a NUL, a zero-width space): such a value is not an
+# address anyone can receive mail at, and its digest would not join with the clean one.
+EMAIL = r"^[^@\s\p{Cc}\p{Cf}]+@[^@\s\p{Cc}\p{Cf}]+\.[^@\s.\p{Cc}\p{Cf}]{2,}$"
 RANGES = {"latitude": (-90, 90), "longitude": (-180, 180)}
+
+
+# The Spark types each validation kind can read (a string is parsed). Any other type (a Parquet
+# timestamp stored as epoch seconds, a boolean latitude, a struct) fails every row's check, which
+# sent the whole input to quarantine and published an empty output over the previous one.
+_READABLE = {
+    "timestamp": (StringType, TimestampType, TimestampNTZType),
+    "latitude": (StringType, NumericType),
+    "longitude": (StringType, NumericType),
+    "number": (StringType, NumericType),
+    "integer": (StringType, NumericType),
+    "email": (StringType,),
+}
+
+
+def _kind(spec: RubricColumn) -> str:
+    kind = spec.validation.type
+    value_type = treatment(spec.treatment).value_type
+    return value_type if kind == "string" and value_type is not None else kind
+
+
+def check_types(rubric: Rubric, dtypes: Mapping[str, DataType]) -> None:
+    """Refuse (before any row is read) an input column whose type its validation cannot read."""
+    wrong = []
+    for spec in rubric.columns:
+        readable = _READABLE.get(_kind(spec))
+        dtype = dtypes.get(spec.name)
+        if readable and dtype is not None and not isinstance(dtype, readable):
+            wrong.append(f"{spec.name} is {dtype.simpleString()}, expected {_kind(spec)}")
+    if wrong:
+        raise Refused(
+            "the input's column types do not fit the rubric: "
+            + "; ".join(wrong)
+            + ". Every row would fail validation and go to quarantine. Nothing was written. Convert "
+            "the column(s) (a string in ISO-8601 or decimal form is always accepted) and re-run."
+        )
 
 
 def violations(spec: RubricColumn, col: Column, dtype: DataType) -> list[tuple[str, Column]]:
@@ -33,9 +72,7 @@ def violations(spec: RubricColumn, col: Column, dtype: DataType) -> list[tuple[s
     if v.required:
         out.append(("missing_required", ~present))
     record = treatment(spec.treatment)
-    kind = v.type
-    if kind == "string" and record.value_type is not None:  # e.g. gps_grid reads a number
-        kind = record.value_type
+    kind = _kind(spec)  # e.g. gps_grid reads a number from a "string" column
     if kind == "timestamp":
         out.append(("unparsable_timestamp", present & epoch_seconds(col, dtype).isNull()))
     elif kind in ("latitude", "longitude", "number"):

@@ -5,21 +5,27 @@ is scanned in one native aggregation with the kit's detectors (emails, phones, M
 names). A column whose sample looks like PII stops the run unless its rubric entry carries
 ``reviewed_by:`` and ``reason:``. The sample never leaves Spark: only counts reach the driver, and
 the message names columns and kinds of data, never a value.
+
+A sample cannot see one email in row 201, so the kinds that count from a single hit (emails and
+MACs) are also counted over every valid row, inside the run's existing observation (no extra pass
+over the input): ``full_scan`` declares the counts, ``check_full_scan`` refuses before anything is
+published. A cheap necessary condition (an ``@``, a separator) guards each pattern.
 """
 
 from __future__ import annotations
 
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from piimask.errors import Refused
+from piimask.expr.text import fold_text
 from piimask.rubric import Rubric
 from piimask.treatments.freetext.detectors import BY_NAME, pattern_of
 
-__all__ = ["SAMPLE_ROWS", "check_reviewed", "personal_looking"]
+__all__ = ["SAMPLE_ROWS", "check_full_scan", "check_reviewed", "full_scan", "personal_looking"]
 
 SAMPLE_ROWS = 200
-# Two or three capitalised words of letters only ("Alex Nguyen", "Mary-Ann O'Neil").
+FULL_SCAN = ("email", "mac")  # kinds for which one value in the whole column is enough
 
 
 def _kinds() -> dict[str, tuple[str, float]]:
@@ -43,7 +49,7 @@ def personal_looking(df: DataFrame, columns: list[str], limit: int = SAMPLE_ROWS
     sample = sample.limit(limit)
     aggs = []
     for i, _ in enumerate(columns):
-        text = F.trim(F.col(f"c{i}"))
+        text = F.trim(fold_text(F.col(f"c{i}")))
         aggs.append(F.sum(F.when(text.isNotNull() & (text != ""), 1).otherwise(0)).alias(f"n{i}"))
         for j, (pattern, _) in enumerate(_kinds().values()):
             aggs.append(
@@ -60,6 +66,43 @@ def personal_looking(df: DataFrame, columns: list[str], limit: int = SAMPLE_ROWS
             if hits and hits >= share * present:
                 found.setdefault(name, []).append(kind)
     return found
+
+
+def _unreviewed(rubric: Rubric, columns: list[str]) -> list[str]:
+    kept = [c.name for c in rubric.columns if c.treatment == "keep" and c.name in columns]
+    return [n for n in kept if not (rubric.column(n).reviewed_by and rubric.column(n).reason)]
+
+
+def full_scan(rubric: Rubric, columns: list[str], valid: Column) -> list[Column]:
+    """Aggregates (``kept_pii_<i>``) counting valid rows whose unreviewed kept column holds an
+    email or MAC address, to add to the run's observation."""
+    aggs = []
+    for i, name in enumerate(_unreviewed(rubric, columns)):
+        text = fold_text(F.col(f"`{name}`"))
+        hit = F.lit(False)
+        for kind in FULL_SCAN:
+            detector = BY_NAME[kind]
+            hit = hit | (text.rlike(detector.prefilter) & text.rlike(detector.regex()))
+        counted = F.when(valid & F.coalesce(hit, F.lit(False)), 1).otherwise(0)
+        aggs.append(F.sum(counted).alias(f"kept_pii_{i}"))
+    return aggs
+
+
+def check_full_scan(rubric: Rubric, columns: list[str], observed: dict) -> None:
+    """Refuse to publish when the full scan found an email or MAC in an unreviewed kept column."""
+    found = [
+        f"{name!r} ({observed[f'kept_pii_{i}']} row(s))"
+        for i, name in enumerate(_unreviewed(rubric, columns))
+        if observed.get(f"kept_pii_{i}")
+    ]
+    if found:
+        raise Refused(
+            "behavioral column(s) kept unchanged hold email or MAC addresses: "
+            + "; ".join(found)
+            + ". Nothing was published. Re-bucket the column (direct, quasi or sensitive), or, if a "
+            "reviewer confirmed it is not personal data, add `reviewed_by:` and `reason:` to its "
+            "rubric entry and re-run."
+        )
 
 
 def check_reviewed(df: DataFrame, rubric: Rubric, limit: int = SAMPLE_ROWS) -> None:

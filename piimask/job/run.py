@@ -14,22 +14,23 @@ import posixpath
 import time
 from dataclasses import dataclass, replace
 
+from py4j.protocol import Py4JJavaError
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame, Observation, SparkSession
+from pyspark.sql import Column, DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import StructType
+from pyspark.sql.types import StringType, StructType
 from pyspark.sql.utils import AnalysisException
 
 from piimask import __version__
 from piimask.errors import PiiMaskError, Refused, UsageError
 from piimask.frames.annotate import REASONS, annotate, is_valid
 from piimask.frames.keys import DIRECT_IPAD, WINDOW, keys_frame, token_key_frame
-from piimask.frames.read import check_columns, output_writer, read_input
-from piimask.frames.validation import reason_codes
+from piimask.frames.read import REPLACEMENT, InputEncodingError, check_columns, output_writer, read_input
+from piimask.frames.validation import check_types, reason_codes
 from piimask.job import privacy as privacy_mod
 from piimask.job.mask import mask
 from piimask.job.options import RunOptions, check_paths
-from piimask.job.review import check_reviewed
+from piimask.job.review import check_full_scan, check_reviewed, full_scan
 from piimask.job.table import TableRun, prepare_table, table_frame
 from piimask.job.values import (
     KEYED_TREATMENTS,
@@ -46,12 +47,15 @@ from piimask.storage.audit import AUDIT_DIR, actor, audit_path, log_record, new_
 from piimask.storage.fs import Storage
 from piimask.storage.iceberg import TABLE_FORMAT
 from piimask.storage.paths import normalize
+from piimask.storage.targets import check_output_target, check_writable, remove_stale_staging
 from piimask.storage.transaction import StagedTransaction, beside, inside
 from piimask.verify.runner import verify
 
 __all__ = ["run"]
 
 log = logging.getLogger("piimask.job")
+
+RUN_RECORD = "_run.json"  # the run's audit record inside each raw-zone partition (Spark skips _)
 
 
 class _Clock:
@@ -93,6 +97,7 @@ def columns_by_bucket(rubric: Rubric, present: set[str]) -> dict[str, list[dict]
 def _plan(spark: SparkSession, o: RunOptions, rubric: Rubric, keyring: Keyring) -> _Plan:
     df = read_input(spark, o.input, o.input_format)
     data_columns = check_columns(df, rubric)
+    check_types(rubric, {f.name: f.dataType for f in df.schema.fields})
     check_reviewed(df, rubric)  # a limited sample, one pass: behavioral columns that look personal
     annotated = annotate(df, rubric)
     codes = reason_codes(rubric, {f.name: f.dataType for f in df.schema.fields})
@@ -104,6 +109,8 @@ def _plan(spark: SparkSession, o: RunOptions, rubric: Rubric, keyring: Keyring) 
         F.count(F.lit(1)).alias("rows_in"),
         F.sum(F.when(valid, 1).otherwise(0)).alias("rows_valid"),
         F.concat_ws(",", F.collect_set(F.when(valid, F.col(WINDOW)))).alias("windows"),
+        _undecodable_rows(df),
+        *full_scan(rubric, data_columns, valid),
     )
     missing_key = F.col(DIRECT_IPAD).isNull()
     key_obs = Observation("piimask_keys")
@@ -129,6 +136,25 @@ def _plan(spark: SparkSession, o: RunOptions, rubric: Rubric, keyring: Keyring) 
     return _Plan(
         data_columns, annotated, codes, keyed, class_cols, invalid_schema, fold, values, main_obs, key_obs
     )
+
+
+def _undecodable_rows(df: DataFrame) -> Column:
+    """Rows holding U+FFFD in a string column: Spark's decoder writes it for bytes that are not
+    UTF-8 (a Latin-1 file), so digests and detectors would see corrupted values."""
+    strings = [f.name for f in df.schema.fields if isinstance(f.dataType, StringType)]
+    bad = F.lit(False)
+    for name in strings:
+        bad = bad | F.coalesce(F.instr(F.col(f"`{name}`"), REPLACEMENT) > 0, F.lit(False))
+    return F.sum(F.when(bad, 1).otherwise(0)).alias("undecodable")
+
+
+def _check_observed(plan: _Plan, o: RunOptions, rubric: Rubric) -> None:
+    """Refuse to publish what the run's observation found: undecodable input, or an email or MAC
+    in an unreviewed kept column (counted over every row, not a sample)."""
+    observed = plan.main_obs.get
+    if observed.get("undecodable"):
+        raise InputEncodingError(o.input, int(observed["undecodable"]))
+    check_full_scan(rubric, plan.data_columns, observed)
 
 
 def _check_keys(plan: _Plan, keyring: Keyring, ref: str) -> list[str]:
@@ -206,10 +232,60 @@ def _reconcile(plan: _Plan, rows_q: int, privacy_record: dict | None) -> dict:
     }
 
 
+def _check_ceiling(rubric: Rubric, counts: dict, reasons: dict[str, int]) -> None:
+    """Publish nothing when the quarantine took more than the rubric allows, or every row: the
+    input is more likely broken (a wrong export, a changed format) than the rows are bad, and an
+    empty or thin output would replace a good one."""
+    rows_in, rows_q = counts["rows_in"], counts["rows_quarantined"]
+    ceiling = rubric.quarantine_max_share
+    if not rows_q or (rows_q < rows_in and (ceiling is None or rows_q <= ceiling * rows_in)):
+        return
+    top = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    limit = (
+        "every row" if ceiling is None else f"more than the rubric's quarantine.max_share of {ceiling:.0%}"
+    )
+    raise Refused(
+        f"{rows_q} of {rows_in} input rows failed validation ({limit}); top reasons: "
+        + ", ".join(f"{code} ({n})" for code, n in top)
+        + ". Nothing was published; the previous output, quarantine and vault are unchanged. Fix "
+        "the input (or the rubric's validation) and re-run."
+    )
+
+
 def _spark_refused(exc: BaseException, published: list[str]) -> PiiMaskError | None:
     if isinstance(exc, AnalysisException):
         return UsageError(f"Spark refused the job ({type(exc).__name__}); nothing was published.")
+    if isinstance(exc, Py4JJavaError) and "IOException" in _java_classes(exc):
+        # a location became unwritable after the up-front probe (or the store refused a rename)
+        return UsageError(
+            "Spark could not write or move a file (an I/O error: permissions, a read-only "
+            "location or a full disk). Nothing was published; check the --output, --quarantine "
+            "and --vault locations and re-run."
+        )
     return None
+
+
+def _java_classes(exc: Py4JJavaError) -> str:
+    """The Java exception's class names down its cause chain (never its messages: they may
+    quote paths and values)."""
+    names, cause = [], exc.java_exception
+    while cause is not None and len(names) < 10:
+        names.append(cause.getClass().getName())
+        cause = cause.getCause()
+    return " ".join(names)
+
+
+def _prepare_locations(store: Storage, o: RunOptions) -> None:
+    """Refuse an output the run would destroy or a location it cannot write, before any work;
+    remove staging folders a killed run left behind."""
+    locations = [("--quarantine", o.quarantine, ".staging-"), ("--vault", o.vault, ".staging-")]
+    if o.output_format != TABLE_FORMAT:  # a table is reached through its catalog, not as a folder
+        check_output_target(store, o.output)
+        parent, name = posixpath.split(o.output.rstrip("/"))
+        locations.insert(0, ("--output", parent, f".{name}.staging-"))
+    for label, folder, prefix in locations:
+        check_writable(store, label, folder)
+        remove_stale_staging(store, folder, prefix)
 
 
 @dataclass(frozen=True)
@@ -305,6 +381,7 @@ def _execute(spark: SparkSession, r: _Run, plan: _Plan, tx: StagedTransaction, c
     else:
         output_writer(masked, o.output_format).save(out_stage)
     clock.lap("write_output")
+    _check_observed(plan, o, r.rubric)
     windows = _check_keys(plan, r.keyring, o.keyring)
     rows_q, reasons = _write_quarantine(plan, q_stage)
     clock.lap("write_quarantine")
@@ -312,12 +389,19 @@ def _execute(spark: SparkSession, r: _Run, plan: _Plan, tx: StagedTransaction, c
     clock.lap("write_vault")
     privacy_record = enforcement.record() if enforcement is not None else None
     counts = _reconcile(plan, rows_q, privacy_record)
+    _check_ceiling(r.rubric, counts, reasons)
     record = r.record(plan, windows, counts, reasons, vault_added, privacy_record)
+    text = json.dumps(record, indent=2, sort_keys=True) + "\n"
+    # The raw zone is published first; each of its partitions carries the run's record, so a
+    # crash before the output's publication leaves no partition that no record explains.
+    store.write_text(posixpath.join(q_stage, RUN_RECORD), text)
+    if vault_added is not None:
+        store.write_text(posixpath.join(v_stage, RUN_RECORD), text)
     if table_run is not None:
         return _publish_table(
             spark, r, table_run, record, tx, clock, (q_stage, v_stage if vault_added is not None else None)
         )
-    store.write_text(audit_path(out_stage, r.run_id), json.dumps(record, indent=2, sort_keys=True) + "\n")
+    store.write_text(audit_path(out_stage, r.run_id), text)
     tx.add(q_stage, r.quarantine_partition)
     if vault_added is not None:
         tx.add(v_stage, r.vault_partition)
@@ -366,6 +450,7 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
     output = o.output if o.output_format == TABLE_FORMAT else normalize(o.output)  # a table name stays
     o = replace(o, output=output, quarantine=normalize(o.quarantine), vault=normalize(o.vault))
     r = _Run(run_id, started, o, rubric, keyring)
+    _prepare_locations(Storage(spark), o)
     clock = _Clock()
     plan = _plan(spark, o, rubric, keyring)
     try:

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
+import stat
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,10 +32,14 @@ __all__ = [
     "new_keyring",
     "parse_ref",
     "retire_previous_version",
+    "write_private",
 ]
 
 MIN_KEY_BYTES = 32
+MIN_DISTINCT_BYTES = 8  # a random 32-byte key has ~30; fewer means zeros or a repeated pattern
 SCHEMES = ("file", "env", "secretsmanager")
+
+log = logging.getLogger("piimask.keys")
 
 
 class KeyringError(Refused):
@@ -132,7 +140,31 @@ def _decode_key(ref: str, name: str, value: object) -> bytes:
             f"keyring {ref}: key {name} is {len(key)} bytes; keys shorter than {MIN_KEY_BYTES} "
             "bytes are refused. Generate a new one with `pii-mask keys add`."
         )
+    if len(set(key)) < MIN_DISTINCT_BYTES:
+        raise KeyringError(
+            f"keyring {ref}: key {name} is not random (all zeros or a short repeated pattern); "
+            "such a key is guessable. Generate a new one with `pii-mask keys add`."
+        )
     return key
+
+
+def _check_distinct(ref: str, keys: Mapping[str, bytes], token: bytes) -> None:
+    """Refuse keys shared between windows (their digests would join across windows, and
+    shredding one window would not unlink it) or between a window and the token key."""
+    seen: dict[bytes, str] = {}
+    for window in sorted(keys):
+        other = seen.setdefault(keys[window], window)
+        if other != window:
+            raise KeyringError(
+                f"keyring {ref}: windows {other} and {window} have the same key, so their digests "
+                "join across windows and shredding one would not unlink it. Give each window its "
+                "own random key (`pii-mask keys add`)."
+            )
+    if token in seen:
+        raise KeyringError(
+            f"keyring {ref}: the token key equals the key of window {seen[token]}; the token key "
+            "must be its own random key."
+        )
 
 
 def parse_keyring(text: str, ref: str, version_id: str | None = None) -> Keyring:
@@ -147,6 +179,7 @@ def parse_keyring(text: str, ref: str, version_id: str | None = None) -> Keyring
         raise KeyringError(f'keyring {ref} must have a "direct" object of window keys.')
     keys = {str(w): _decode_key(ref, f"direct[{w}]", v) for w, v in direct.items()}
     token = _decode_key(ref, "token", doc.get("token"))
+    _check_distinct(ref, keys, token)
     return Keyring(MappingProxyType(keys), token, ref, version_id)
 
 
@@ -186,6 +219,7 @@ def load(ref: str, version_stage: str = "AWSCURRENT") -> Keyring:
             ) from None
         except OSError as exc:
             raise KeyringUsageError(f"keyring {ref} cannot be read ({type(exc).__name__}).") from None
+        _warn_if_shared(path, ref)
         return parse_keyring(text, ref)
     if parsed.scheme == "env":
         text = os.environ.get(parsed.target)
@@ -206,6 +240,44 @@ def load(ref: str, version_stage: str = "AWSCURRENT") -> Keyring:
             f"keyring {ref}: cannot reach Secrets Manager ({type(exc).__name__})."
         ) from None
     return parse_keyring(resp.get("SecretString"), ref, resp.get("VersionId"))
+
+
+def _warn_if_shared(path: Path, ref: str) -> None:
+    """A keyring file other users can read or write is a leaked or replaceable key: say so."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        log.warning(
+            "keyring %s has mode %s: other users can %s it; restrict it with `chmod 600 %s`.",
+            ref,
+            oct(mode),
+            "read or replace" if mode & 0o022 else "read",
+            path,
+        )
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``path`` atomically with mode 600: a new temp file in the same folder (O_EXCL and
+    O_NOFOLLOW, so no existing file's mode or a planted symbolic link is reused), fsync, rename
+    over ``path`` (which replaces a link at ``path`` rather than writing through it), fsync the
+    folder. A crash leaves the old file or the new one, never a mix."""
+    folder = path.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
 
 
 def exists(ref: str) -> bool:
@@ -232,11 +304,7 @@ def save(keyring: Keyring, ref: str) -> str | None:
     if parsed.scheme == "file":
         path = Path(parsed.target)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(keyring.to_json())
-        os.replace(tmp, path)
+        write_private(path, keyring.to_json())
         return None
     from botocore.exceptions import ClientError
 

@@ -1,10 +1,11 @@
 """`pii-mask detokenize`: raw values for tokens, through the vault, for authorized users.
 
 The one command whose purpose is to output raw values. It refuses without a ``--reason`` (one
-that names no person: no email or phone in it), refuses for direct identifiers (their HMAC
-digests are irreversible and the vault holds no mapping for them), and writes an access event
-before it outputs anything: ``VAULT/_access_log/<id>.json`` with who, when, the reason, the
-column and how many tokens were asked for and found; never a token or value. Spark ignores
+that cites a ticket or case and names no person: no email, phone or full name in it), refuses
+for direct identifiers (their HMAC digests are irreversible and the vault holds no mapping for
+them), and writes an access event before it outputs anything: ``VAULT/_access_log/<id>.json``
+with who, when, the reason, the column and how many tokens were asked for and found; never a
+token or value. Spark ignores
 ``_``-prefixed folders, so the log never mixes with the vault's data.
 """
 
@@ -15,42 +16,98 @@ import os
 import posixpath
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from piimask.errors import PiiMaskError, Refused, UsageError
+from piimask.expr.text import fold_python
+from piimask.keys.keyring import write_private
 from piimask.lifecycle.erase import read_values
 from piimask.rubric import Rubric, load_rubric
-from piimask.storage.audit import actor, log_record, new_run_id, utc_now
+from piimask.storage.audit import AUDIT_DIR, actor, log_record, new_run_id, utc_now
 from piimask.storage.fs import Storage
-from piimask.storage.paths import normalize
+from piimask.storage.paths import is_within, normalize
 
-__all__ = ["ACCESS_LOG_DIR", "add_arguments", "check_reason", "detokenize", "main"]
+__all__ = ["ACCESS_LOG_DIR", "add_arguments", "check_out", "check_reason", "detokenize", "main"]
 
 ACCESS_LOG_DIR = "_access_log"
 MIN_REASON_CHARS = 8
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
+_REFERENCE = re.compile(r"\w*\d\w*[-/]?\d|\d{2,}")  # a ticket, case or article reference
+_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 _PERSONAL = [
     re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"),  # an email address
     re.compile(r"(?:\d[\s().-]?){10,}"),  # a phone number (10 or more digits)
 ]
 
 
+def _names_a_person(text: str) -> bool:
+    """Two neighbouring words that are a first and a last name of the kit's name dictionary
+    (either order, any case), or a capitalised unambiguous first name before a capitalised word."""
+    from piimask.treatments.freetext.names import AMBIGUOUS_FIRST_NAMES, load_dictionary
+
+    names = load_dictionary()
+    first = {n.lower() for n in names["first_names"]}
+    last = {n.lower() for n in names["last_names"]}
+    words = _WORD.findall(text)
+    for a, b in zip(words, words[1:], strict=False):
+        la, lb = a.lower(), b.lower()
+        if (la in first and lb in last) or (la in last and lb in first):
+            return True
+        if a[0].isupper() and b[0].isupper() and la in first and la not in AMBIGUOUS_FIRST_NAMES:
+            return True
+    return False
+
+
 def check_reason(reason: str | None) -> str:
+    """The reason as logged; refused when too short, without a ticket or case reference, or when
+    it names a person (an email, a phone number or a full name: the access log is not the place
+    for them). Checked on its folded form, so look-alike characters cannot hide one."""
     text = " ".join((reason or "").split())
     if len(text) < MIN_REASON_CHARS:
         raise Refused(
             "detokenize refuses without a reason: pass --reason with the ticket or legal basis "
             f"(at least {MIN_REASON_CHARS} characters); it is written to the vault's access log."
         )
-    if any(p.search(text) for p in _PERSONAL):
+    folded = fold_python(unicodedata.normalize("NFKC", text))
+    if any(p.search(folded) for p in _PERSONAL) or _names_a_person(folded):
         raise Refused(
-            "the --reason holds what looks like an email address or phone number; it is written "
-            "to the access log, so name the ticket or legal basis, not the person."
+            "the --reason holds what looks like an email address, phone number or person's name; "
+            "it is written to the access log, so name the ticket or legal basis, not the person."
+        )
+    if not _REFERENCE.search(folded):
+        raise Refused(
+            "the --reason names no ticket or case: include its reference (a word with digits, "
+            "e.g. DSAR-2026-0042 or INC0012345), so the access log can be traced to a decision."
         )
     return text
+
+
+def check_out(out: str, vault: str) -> Path:
+    """Where ``--out`` may be: a file in an existing local folder, outside every masked output
+    (a folder beside an ``_audit/``) and outside the vault. Checked before any lookup, so a bad
+    ``--out`` leaves no access-log entry."""
+    path = Path(out).expanduser()
+    if not path.parent.is_dir():
+        raise UsageError(
+            f"--out folder {path.parent} does not exist; nothing was looked up or logged. "
+            "Create it (somewhere only you can read) and re-run."
+        )
+    if path.is_dir():
+        raise UsageError(f"--out {out} is a folder; name a file.")
+    real = Path(os.path.realpath(path))
+    for folder in real.parents:
+        if (folder / AUDIT_DIR).is_dir():
+            raise Refused(
+                f"--out {out} is inside the masked output {folder}: raw values would be published "
+                "with it. Nothing was looked up or logged; write them outside any output."
+            )
+    if is_within(str(real), vault) or is_within(out, vault):
+        raise Refused(f"--out {out} is inside the vault; write the values elsewhere.")
+    return path
 
 
 def _irreversible(column: str) -> PiiMaskError:
@@ -135,6 +192,7 @@ def main(args) -> int:
     from piimask.session import get_spark
 
     check_reason(args.reason)  # refuse before starting Spark
+    out = check_out(args.out, args.vault) if args.out else None  # before the access log, too
     rubric_path = args.rubric or ("rubric.yaml" if Path("rubric.yaml").exists() else None)
     rubric = load_rubric(rubric_path) if rubric_path else None
     _check_column(rubric, args.column, [])
@@ -142,10 +200,8 @@ def main(args) -> int:
         get_spark("pii-mask-detokenize"), args.vault, args.column, args.tokens_file, args.reason, rubric
     )
     lines = "".join(json.dumps({"token": t, "value": v}, ensure_ascii=False) + "\n" for t, v in pairs)
-    if args.out:
-        fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(lines)
+    if out is not None:
+        write_private(out, lines)  # a fresh 600 file renamed over --out: an old 644 one is replaced
     else:
         sys.stdout.write(lines)
     print(

@@ -176,7 +176,11 @@ def parse_rubric(text: str, source: str = "<memory>") -> Rubric:
             "a mapping with version, event_time and columns",
             type(doc).__name__,
         )
-    _check_keys("top level", doc, ("version", "dataset", "event_time", "columns", "retention", "privacy"))
+    _check_keys(
+        "top level",
+        doc,
+        ("version", "dataset", "event_time", "columns", "retention", "privacy", "quarantine"),
+    )
     version = doc.get("version")
     if not isinstance(version, (str, int, float)) or isinstance(version, bool):
         raise _fail("top level", "'version'", "a string such as '2026.11.1'", version)
@@ -228,7 +232,21 @@ def parse_rubric(text: str, source: str = "<memory>") -> Rubric:
         source=source,
         retention=_parse_retention(doc.get("retention")),
         privacy=_parse_privacy(doc.get("privacy"), columns),
+        quarantine_max_share=_parse_quarantine(doc.get("quarantine")),
     )
+
+
+def _parse_quarantine(raw: Any) -> float | None:
+    """``quarantine: {max_share: 0.05}``: the largest share of input rows a run may quarantine."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise _fail("top level", "'quarantine'", "a mapping with max_share", raw)
+    _check_keys("quarantine", raw, ("max_share",))
+    share = raw.get("max_share")
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+        raise _fail("quarantine", "'max_share'", "a number from 0 to 1 (0.05 is 5% of the input rows)", share)
+    return float(share)
 
 
 def _parse_retention(raw: Any) -> Retention:

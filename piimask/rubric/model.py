@@ -70,6 +70,9 @@ class Rubric:
     source: str = "<memory>"
     retention: Retention = Retention()
     privacy: Privacy | None = None
+    # the largest share of input rows a run may quarantine and still publish; None: any share
+    # but all (a run whose every row is quarantined never publishes)
+    quarantine_max_share: float | None = None
 
     def column(self, name: str) -> Column:
         for c in self.columns:

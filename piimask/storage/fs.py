@@ -29,6 +29,13 @@ class Storage:
     def exists(self, path: str) -> bool:
         return bool(self._fs(path).exists(self._path(path)))
 
+    def is_dir(self, path: str) -> bool:
+        return bool(self._fs(path).getFileStatus(self._path(path)).isDirectory())
+
+    def modified(self, path: str) -> float:
+        """Last modification time, seconds since the epoch."""
+        return self._fs(path).getFileStatus(self._path(path)).getModificationTime() / 1000.0
+
     def delete(self, path: str) -> None:
         if self.exists(path):
             self._fs(path).delete(self._path(path), True)

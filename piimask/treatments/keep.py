@@ -6,6 +6,7 @@ from pyspark.sql import Column
 from pyspark.sql import functions as F
 from pyspark.sql.types import DataType
 
+from piimask.expr.text import fold_text
 from piimask.treatments.base import Invariant, Treatment
 from piimask.treatments.freetext.detectors import BY_NAME, luhn_ok
 
@@ -22,7 +23,7 @@ def looks_like_card(text: Column) -> Column:
 
 def behavioral_pii(col: Column, dtype: DataType) -> Column:
     """True on a value that holds an email, phone number, MAC address or payment card."""
-    text = col.cast("string")
+    text = fold_text(col)  # look-alike characters cannot hide an email (expr.text)
     found = looks_like_card(text)
     for name in ("email", "phone", "mac"):
         found = found | text.rlike(BY_NAME[name].regex())

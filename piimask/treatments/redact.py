@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 from pyspark.sql import Column, DataFrame
 
+from piimask.expr.text import fold_text
 from piimask.treatments.base import (
     ColumnSpec,
     DataBrewKeys,
@@ -101,7 +102,9 @@ def _references(params: Mapping, column: str, names: set[str]) -> None:
 
 def _identifiers(spec: ColumnSpec, ctx: RowContext) -> list[tuple[str, Column]]:
     wanted = spec.params["identifiers"]
-    return [(i.name, ctx.raw(i.name)) for i in ctx.identifiers if wanted is None or i.name in wanted]
+    return [
+        (i.name, fold_text(ctx.raw(i.name))) for i in ctx.identifiers if wanted is None or i.name in wanted
+    ]
 
 
 def prepare_redaction(df: DataFrame, specs: Sequence, ctx: RowContext) -> DataFrame:
@@ -114,7 +117,7 @@ def prepare_redaction(df: DataFrame, specs: Sequence, ctx: RowContext) -> DataFr
             continue
         df = redact_frame(
             df,
-            ctx.raw(spec.name),
+            fold_text(ctx.raw(spec.name)),  # look-alikes folded before any detector (expr.text)
             REDACTED + spec.name,
             params["detectors"],
             params["serial_pattern"],
@@ -126,18 +129,17 @@ def prepare_redaction(df: DataFrame, specs: Sequence, ctx: RowContext) -> DataFr
 
 def _expression(col: Column, spec: ColumnSpec, ctx: RowContext) -> Column:
     params = spec.params
+    text = fold_text(col)  # look-alike characters folded before any detector (expr.text)
     if params["backend"] != "patterns":
         idents = [raw for _, raw in _identifiers(spec, ctx)]
-        redacted = engine.redact(col, engine_config_of(params), idents)
+        config = engine_config_of(params)
+        redacted = engine.redact(text, config, idents)
         if params["backend"] == "cascade":
-            redacted = cascade.redact_undecided(
-                col, redacted, engine_config_of(params), params.get("placeholders")
-            )
+            redacted = cascade.redact_undecided(text, redacted, config, params.get("placeholders"))
         return redacted
     if REDACTED + spec.name in ctx.dtypes:
         return ctx.raw(REDACTED + spec.name)
     placeholders = params.get("placeholders")
-    text = col.cast("string")
     return redact_text(
         text, params["detectors"], params["serial_pattern"], placeholders, _identifiers(spec, ctx)
     )
@@ -146,12 +148,11 @@ def _expression(col: Column, spec: ColumnSpec, ctx: RowContext) -> Column:
 def _invariant(params: Mapping) -> Invariant:
     if params["backend"] == "patterns":
         dets, serial = params["detectors"], params["serial_pattern"]
-        return Invariant(
-            "no detector fires", lambda c, d: bad(c, ~any_detected(c.cast("string"), dets, serial))
-        )
+        return Invariant("no detector fires", lambda c, d: bad(c, ~any_detected(fold_text(c), dets, serial)))
     config = engine_config_of(params)
     return Invariant(
-        "the free-text engine finds nothing", lambda c, d: bad(c, engine.pii_count(c, config) == 0)
+        "the free-text engine finds nothing",
+        lambda c, d: bad(c, engine.pii_count(fold_text(c), config) == 0),
     )
 
 

@@ -18,7 +18,7 @@ from pyspark.sql.types import DataType
 from pyspark.sql.utils import AnalysisException
 
 from piimask.errors import PiiMaskError, UsageError
-from piimask.frames.read import CORRUPT_RECORD, INPUT_FORMATS, output_format, read_input
+from piimask.frames.read import CORRUPT_RECORD, INPUT_FORMATS, output_format, read_input, restore_formulas
 from piimask.keys.keyring import Keyring
 from piimask.keys.keyring import load as load_keyring
 from piimask.rubric import Rubric, load_rubric
@@ -113,7 +113,7 @@ def _read_output(spark: SparkSession, store: Storage, path: str, audit: dict | N
     fmt = output_format(store, path, audit)
     try:
         if fmt == "csv":
-            return read_input(spark, path, "csv").drop(CORRUPT_RECORD)
+            return restore_formulas(read_input(spark, path, "csv").drop(CORRUPT_RECORD))
         return spark.read.parquet(path)
     except AnalysisException:
         raise VerifyError(f"--output {path} cannot be read as {fmt}.") from None

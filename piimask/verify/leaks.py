@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from piimask.expr.text import fold_text
 from piimask.verify import ngrams
 from piimask.verify.backend import Finding, cells
 from piimask.verify.passes import NEEDLES
@@ -73,7 +74,9 @@ def _in_text(
     """(column, value, n): the free-text cells holding a raw value of MIN_LEAK_CHARS or more
     characters; and how they were searched."""
     long_needles = needles.where(F.col("len") >= MIN_LEAK_CHARS)
-    text_cells = cells(s.ctx.out, texts).withColumn("text", F.lower("value"))
+    # folded (compatibility forms to ASCII, invisible characters out) so that a raw value
+    # written with look-alike characters is still found
+    text_cells = cells(s.ctx.out, texts).withColumn("text", F.lower(fold_text(F.col("value"))))
     # an upper bound of the work without a counting job: every raw cell a needle
     max_needles = s.raw.rows * len(s.ctx.ident)
     if max_needles * out_rows * len(texts) <= s.ctx.substring_budget:

@@ -81,8 +81,33 @@ def test_detokenize_refuses_without_a_reason_or_with_a_personal_one(ds, tmp_path
     assert "refuses without a reason" in capfd.readouterr().err
     assert cli_main(argv(ds, "operator_id", tokens, "--reason", "   ")) == 1
     assert cli_main(argv(ds, "operator_id", tokens, "--reason", "asked by someone@example.com")) == 1
-    assert "email address or phone number" in capfd.readouterr().err
+    assert "email address, phone number or person's name" in capfd.readouterr().err
+    assert cli_main(argv(ds, "operator_id", tokens, "--reason", "DSAR-2026-0042 for Alex Nguyen")) == 1
+    assert cli_main(argv(ds, "operator_id", tokens, "--reason", "because I was asked to")) == 1
+    assert "names no ticket or case" in capfd.readouterr().err
     assert len(access_events(ds)) == before  # refused before anything was looked up
+
+
+def test_detokenize_out_is_private_and_checked_before_the_access_log(spark, ds, tmp_path, capfd):
+    op = plain_token(ds.keyring.token, "op", "operator_id", SUBJECT[0])
+    tokens = tokens_file(tmp_path, op)
+    before = len(access_events(ds))
+    missing = tmp_path / "no-such-folder" / "values.jsonl"
+    assert (
+        cli_main(argv(ds, "operator_id", tokens, "--reason", "DSAR ticket 4711", "--out", str(missing))) == 2
+    )
+    inside = ds.output / "values.jsonl"
+    assert (
+        cli_main(argv(ds, "operator_id", tokens, "--reason", "DSAR ticket 4711", "--out", str(inside))) == 1
+    )
+    assert "inside the masked output" in capfd.readouterr().err and not inside.exists()
+    assert len(access_events(ds)) == before  # neither was looked up nor logged
+    out = tmp_path / "values.jsonl"
+    out.write_text("")
+    out.chmod(0o644)  # an existing, world-readable file
+    code = cli_main(argv(ds, "operator_id", tokens, "--reason", "DSAR ticket 4711", "--out", str(out)))
+    assert code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600 and SUBJECT[0] in out.read_text()
 
 
 def test_detokenize_refuses_direct_columns_digests_are_irreversible(ds, tmp_path, capfd, monkeypatch):
