@@ -44,7 +44,7 @@ from piimask.rubric import BUCKETS, Rubric, load_rubric
 from piimask.storage.audit import AUDIT_DIR, actor, audit_path, log_record, new_run_id, utc_now
 from piimask.storage.fs import Storage
 from piimask.storage.paths import normalize
-from piimask.storage.transaction import StagedTransaction, beside, inside
+from piimask.storage.transaction import StagedTransaction, inside
 
 __all__ = ["run"]
 
@@ -276,7 +276,7 @@ class _Run:
 def _execute(spark: SparkSession, r: _Run, plan: _Plan, tx: StagedTransaction, clock: _Clock) -> dict:
     """Write every dataset to staging, reconcile, record, then publish (raw zone first)."""
     o, store = r.o, tx.store
-    out_stage = tx.stage(beside(o.output, "staging", r.run_id))
+    out_stage = tx.stage(inside(o.output, "staging", r.run_id))
     q_stage = tx.stage(inside(o.quarantine, "staging", r.run_id))
     v_stage = tx.stage(inside(o.vault, "staging", r.run_id))
     clock.lap("prepare")

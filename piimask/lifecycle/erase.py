@@ -40,7 +40,7 @@ from piimask.storage.audit import (
 )
 from piimask.storage.fs import Storage
 from piimask.storage.paths import is_within, normalize
-from piimask.storage.transaction import StagedTransaction, beside, inside
+from piimask.storage.transaction import StagedTransaction, inside
 from piimask.treatments.token import token
 
 __all__ = [
@@ -255,7 +255,7 @@ def _certificate(r: _Request, rewrite: Rewrite, vault_counts: dict, q_counts: di
 def _execute(spark: SparkSession, r: _Request, tx: StagedTransaction) -> tuple[dict, str]:
     """Stage the output, vault and quarantine without the person; publish raw zone first."""
     store, column = tx.store, r.spec.name
-    stage = tx.stage(beside(r.output, "erase", r.erase_id))
+    stage = tx.stage(inside(r.output, "erase", r.erase_id))
     token_columns = [c.name for c in r.rubric.with_treatment("token")]
     rewrite: Rewrite = stage_without(
         spark,

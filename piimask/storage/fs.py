@@ -10,6 +10,8 @@ import posixpath
 
 from pyspark.sql import SparkSession
 
+from piimask.storage.paths import is_within, normalize
+
 __all__ = ["Storage"]
 
 
@@ -97,7 +99,12 @@ class Storage:
             self.write_text(posixpath.join(dst, name), self.read_text(posixpath.join(src, name)))
 
     def publish(self, staging: str, final: str, keep_from_previous: tuple[str, ...] = ()) -> None:
-        """Replace ``final`` with ``staging``; carry named sub-directories of the old one over."""
+        """Replace ``final`` with ``staging``; carry named sub-directories of the old one over.
+
+        ``staging`` is either a hidden folder inside ``final`` (``FINAL/.LABEL-RUN``, what the
+        kit's transactions use: on S3 the job role's grant is a prefix, ``output/*``, and a stage
+        beside the output would sit outside it) or a folder elsewhere, which is renamed whole.
+        """
         if self.exists(final):
             for sub in keep_from_previous:
                 old = posixpath.join(final, sub)
@@ -106,6 +113,9 @@ class Storage:
                         target = posixpath.join(staging, sub, name)
                         if not self.exists(target):
                             self.write_text(target, self.read_text(posixpath.join(old, name)))
+        if is_within(staging, final) and normalize(staging) != normalize(final):
+            self._publish_entries(staging, final)
+        elif self.exists(final):
             trash = staging + ".previous"
             self.rename(final, trash)
             try:
@@ -116,3 +126,29 @@ class Storage:
             self.delete(trash)
         else:
             self.rename(staging, final)
+
+    def _publish_entries(self, staging: str, final: str) -> None:
+        """Swap the visible entries of ``final`` for those of ``staging`` (a hidden folder inside
+        it): the old ones move to a hidden trash beside the stage, the new ones move up, and on a
+        failure the new ones are removed and the old ones moved back."""
+        trash = staging + ".previous"
+        old = [n for n in self.list(final) if not n.startswith(".")]  # hidden: stages, checksums
+        moved: list[str] = []
+        placed: list[str] = []
+        try:
+            for name in old:
+                self.rename(posixpath.join(final, name), posixpath.join(trash, name))
+                moved.append(name)
+            for name in self.list(staging):
+                if name.startswith("."):
+                    continue  # a checksum file travels with its data file
+                self.rename(posixpath.join(staging, name), posixpath.join(final, name))
+                placed.append(name)
+        except Exception:
+            for name in placed:
+                self.delete(posixpath.join(final, name))
+            for name in moved:
+                self.rename(posixpath.join(trash, name), posixpath.join(final, name))
+            raise
+        self.delete(trash)
+        self.delete(staging)

@@ -18,19 +18,16 @@ from piimask.errors import PiiMaskError
 from piimask.storage.audit import log_record, utc_now
 from piimask.storage.fs import Storage
 
-__all__ = ["StagedTransaction", "beside", "inside"]
+__all__ = ["StagedTransaction", "inside"]
 
 log = logging.getLogger("piimask.storage")
 
 
-def beside(final: str, label: str, run_id: str) -> str:
-    """A hidden location next to ``final``: ``PARENT/.NAME.LABEL-RUN``."""
-    parent, name = posixpath.split(final.rstrip("/"))
-    return posixpath.join(parent, f".{name}.{label}-{run_id}")
-
-
 def inside(root: str, label: str, run_id: str) -> str:
-    """A hidden location inside ``root``: ``ROOT/.LABEL-RUN`` (Spark never reads dot-folders)."""
+    """A hidden location inside ``root``: ``ROOT/.LABEL-RUN`` (Spark never reads dot-folders).
+
+    Every stage sits inside the dataset it changes, never beside it: on S3 a role is granted a
+    prefix (``output/*``), and a stage beside the output (at the bucket root) is outside it."""
     return posixpath.join(root, f".{label}-{run_id}")
 
 
@@ -53,6 +50,7 @@ class StagedTransaction:
         self.explain = explain
         self.published: list[str] = []  # final locations changed so far, in order
         self._stages: list[str] = []
+        self._made: list[str] = []  # datasets that did not exist before a stage was put inside
         self.failed = False
 
     # -- staging
@@ -60,6 +58,9 @@ class StagedTransaction:
     def stage(self, path: str) -> str:
         """Register ``path`` as a staging location (emptied now, removed when the block ends)."""
         self.store.delete(path)
+        parent = posixpath.dirname(path.rstrip("/"))
+        if parent and not self.store.exists(parent):
+            self._made.append(parent)
         self._stages.append(path)
         return path
 
@@ -122,3 +123,9 @@ class StagedTransaction:
                 self.store.delete(path)
             except Exception:  # best effort: a staging location is hidden and never read
                 log.warning("could not remove staging location %s", path)
+        for path in self._made:  # a failed first run leaves no empty dataset behind
+            try:
+                if self.store.exists(path) and not self.store.list(path):
+                    self.store.delete(path)
+            except Exception:
+                log.warning("could not remove empty location %s", path)
