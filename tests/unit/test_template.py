@@ -128,3 +128,20 @@ def test_keyring_secret_holds_a_placeholder_only(template):
     secret = template["Resources"]["KeyringSecret"]["Properties"]
     assert json.loads(secret["SecretString"]) == {PLACEHOLDER_MARK: True}
     assert secret["KmsKeyId"] == {"Ref": "DataKey"}
+
+
+def test_databrew_secrets_have_the_names_the_recipe_and_the_docs_use(template):
+    import re
+
+    from piimask.aws.recipe import DEFAULT_HASH_SECRET, DEFAULT_TOKEN_SECRET
+
+    params = template["Parameters"]
+    for logical, default in (
+        ("DataBrewHashSecret", DEFAULT_HASH_SECRET),
+        ("DataBrewTokenSecret", DEFAULT_TOKEN_SECRET),
+    ):
+        name = template["Resources"][logical]["Properties"]["Name"]
+        assert params[name["Ref"]]["Default"] == default
+    docs = (ROOT / "docs" / "aws.md").read_text(encoding="utf-8")
+    used = set(re.findall(r"put-secret-value --secret-id (\S+)", docs))
+    assert used == {DEFAULT_HASH_SECRET, DEFAULT_TOKEN_SECRET}
