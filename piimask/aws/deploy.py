@@ -189,7 +189,13 @@ def job_definition(plan: Plan, script_url: str, wheel_url: str, rubric_url: str)
         "--additional-python-modules": f"{wheel_url},PyYAML>=6.0",
         "--python-modules-installer-option": "--no-deps",  # keep Glue's own pyspark
         "--enable-metrics": "true",
-        "--enable-continuous-cloudwatch-log": "true",
+        # Glue 5 logs continuously by itself; these add its observability metrics, the Spark
+        # UI's event logs, and the log group the stack's metric filters read
+        "--enable-observability-metrics": "true",
+        "--enable-spark-ui": "true",
+        "--spark-event-logs-path": f"s3://{plan.bucket}/{plan.key('spark-ui')}/",
+        "--continuous-log-logGroup": f"/aws-glue/jobs/piimask-{plan.job_name}",
+        "--piimask-debug": "false",  # "true": an internal error shows its traceback
     }
     for name in ("input", "output", "quarantine", "vault"):
         value = getattr(plan, name)

@@ -16,6 +16,7 @@ from aws_support.cfn import ACCOUNT
 from lifecycle_fixtures import CANARIES, PEOPLE, ROOT, SUBJECT, digest, input_files, plain_token, write_csv
 from py4j.protocol import Py4JJavaError
 
+from piimask.errors import guarded
 from piimask.job import RunOptions, run
 from piimask.keys.keyring import new_keyring, save
 from piimask.lifecycle.detokenize import detokenize
@@ -112,6 +113,15 @@ def test_s3a_refuses_a_write_outside_the_grant(spark, s3a):
     assert "java.nio.file.AccessDeniedException" in java_causes(refused.value)
     denied = server.refused(before, stack.job.access_key)
     assert denied and all(r.path.startswith(f"/{stack.masked}/elsewhere") for r in denied)
+
+
+def test_a_refusal_is_reported_by_class_and_aws_error_code_without_the_path(spark, s3a, capsys):
+    _, stack = s3a
+    code = guarded(lambda: Storage(spark).write_text(f"s3://{stack.masked}/elsewhere/probe.txt", "x"))
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "java.nio.file.AccessDeniedException" in err and "HTTP 403" in err
+    assert "elsewhere" not in err and "probe" not in err and "Traceback" not in err
 
 
 def test_job_runs_on_s3a_under_the_job_role(spark, world):
