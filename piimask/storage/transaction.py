@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from piimask.errors import PiiMaskError
 from piimask.storage.audit import log_record, utc_now
 from piimask.storage.fs import Storage
 
-__all__ = ["StagedTransaction", "inside"]
+__all__ = ["ORPHAN_AGE", "StagedTransaction", "inside", "orphaned"]
 
 log = logging.getLogger("piimask.storage")
 
@@ -29,6 +31,23 @@ def inside(root: str, label: str, run_id: str) -> str:
     Every stage sits inside the dataset it changes, never beside it: on S3 a role is granted a
     prefix (``output/*``), and a stage beside the output (at the bucket root) is outside it."""
     return posixpath.join(root, f".{label}-{run_id}")
+
+
+# A stage or its trash left by a run that died (killed, timed out) holds rows no command lists:
+# the next transaction on the dataset removes it once it is older than the longest Glue run
+# (2880 minutes) plus a margin, so a stage of a run still in progress is never touched.
+ORPHAN_AGE = timedelta(hours=50)
+_STAGE_NAME = re.compile(r"^\.[a-z]+-(\d{8}T\d{6}Z)-[0-9a-f]+(\.previous)?$")
+
+
+def orphaned(names: list[str], now: datetime, older_than: timedelta = ORPHAN_AGE) -> list[str]:
+    """The names among ``names`` that are stages (or stage trash) started before ``now - older_than``."""
+    found = []
+    for name in names:
+        m = _STAGE_NAME.match(name)
+        if m and datetime.strptime(m.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) < now - older_than:
+            found.append(name)
+    return found
 
 
 class StagedTransaction:
@@ -61,8 +80,15 @@ class StagedTransaction:
         parent = posixpath.dirname(path.rstrip("/"))
         if parent and not self.store.exists(parent):
             self._made.append(parent)
+        elif parent:
+            self._sweep(parent)
         self._stages.append(path)
         return path
+
+    def _sweep(self, dataset: str) -> None:
+        for name in orphaned(self.store.list(dataset), datetime.now(UTC)):
+            log.warning("removing an orphaned staging folder %s", posixpath.join(dataset, name))
+            self.store.delete(posixpath.join(dataset, name))
 
     # -- publication, in the order the caller decides
 

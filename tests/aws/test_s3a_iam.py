@@ -162,8 +162,10 @@ def test_verify_passes_on_s3(spark, world):
     assert report.passed, [r.message for r in report.failed]
 
 
-def test_a_second_run_replaces_the_output_inside_the_grant(spark, world):
+def test_a_second_run_replaces_the_output_inside_the_grant_and_sweeps_an_orphaned_stage(spark, world):
     server, stack, _, options, _ = world
+    orphan = "output/.staging-20200101T000000Z-deadbeef/part-00000.parquet"  # a run killed long ago
+    server.admin.client("s3").put_object(Bucket=stack.masked, Key=orphan, Body=b"rows of a dead run")
     before = len(server.recorder.requests)
     record = run(spark, options)
     assert record["counts"]["vault_entries_added"] == 0
