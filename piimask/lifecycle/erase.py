@@ -33,6 +33,7 @@ from piimask.storage.audit import (
     AUDIT_DIR,
     actor,
     audit_records,
+    earlier_versions,
     latest_run_record,
     log_record,
     new_run_id,
@@ -248,6 +249,7 @@ def _certificate(r: _Request, rewrite: Rewrite, vault_counts: dict, q_counts: di
                 part.removeprefix("run_id="): n for part, n in sorted(q_counts.items())
             },
         },
+        **({"earlier_versions": note} if (note := earlier_versions(r.output)) else {}),
         "outcome": "succeeded",
     }
 

@@ -37,6 +37,7 @@ def iam_stack(tmp_path_factory):
 @pytest.fixture(scope="module")
 def s3a(spark, iam_stack):
     """(server, stack) with Spark's S3A and boto3's default chain acting as the job's principal."""
+    import boto3
     from aws_support.spark_conf import point_s3a, release_s3a
 
     done = subprocess.run([str(ROOT / "tools" / "fetch_jars.sh"), "--check"], capture_output=True, text=True)
@@ -51,5 +52,8 @@ def s3a(spark, iam_stack):
             mp.setenv(name, value)
         mp.delenv("AWS_PROFILE", raising=False)
         mp.delenv("AWS_SESSION_TOKEN", raising=False)
+        # boto3's default session keeps the credentials it first resolved (another module's);
+        # the job on Glue starts a fresh process, so start a fresh default session here too
+        mp.setattr(boto3, "DEFAULT_SESSION", None)
         yield server, stack
     release_s3a(spark)

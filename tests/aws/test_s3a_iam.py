@@ -9,10 +9,11 @@ one left (the job, then a second run over it, then the lifecycle commands).
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
-from aws_support.cfn import ACCOUNT
+from aws_support.cfn import ACCOUNT, load_template
 from lifecycle_fixtures import CANARIES, PEOPLE, ROOT, SUBJECT, digest, input_files, plain_token, write_csv
 from py4j.protocol import Py4JJavaError
 
@@ -147,6 +148,19 @@ def test_job_runs_on_s3a_under_the_job_role(spark, world):
         server.admin.client("s3").get_object(Bucket=stack.masked, Key=k)["Body"].read() for k in masked
     )
     assert not [c for c in CANARIES if c.encode() in body]
+    # the stack's metric filters read fields this record has (the Glue entry logs it as JSON)
+    fields = [f for p in metric_filter_patterns() for f in re.findall(r"\$\.([\w.]+)", p)]
+    assert {"outcome", "counts.rows_quarantined"} <= set(fields)
+    for field in fields:
+        value = record
+        for part in field.split("."):
+            value = value[part]
+        assert value is not None
+
+
+def metric_filter_patterns() -> list[str]:
+    resources = load_template()["Resources"].values()
+    return [r["Properties"]["FilterPattern"] for r in resources if r["Type"] == "AWS::Logs::MetricFilter"]
 
 
 def test_verify_passes_on_s3(spark, world):
@@ -197,6 +211,7 @@ def test_erase_removes_the_person_on_s3_and_verify_still_passes(spark, world, tm
         quarantine=options.quarantine,
     )  # fmt: skip
     assert result.certificate["counts"]["rows_removed"] == 4
+    assert "NoncurrentVersionDays" in result.certificate["earlier_versions"]  # the delay, stated
     gone = {digest(k, SUBJECT[1]) for k in keyring.direct.values()}
     emails = {r[0] for r in spark.read.parquet(options.output).select("operator_email").collect()}
     assert emails and not emails & gone
