@@ -7,12 +7,16 @@ them succeeded, so a failed run leaves the previous output intact and nothing pa
 from __future__ import annotations
 
 import posixpath
+import time
 
 from pyspark.sql import SparkSession
 
 from piimask.storage.paths import is_within, normalize
 
-__all__ = ["Storage"]
+__all__ = ["STALE_PUBLISH_S", "Storage"]
+
+STARTED, RETIRED = ".swap-started", ".old-retired"  # markers inside a swap's trash
+STALE_PUBLISH_S = 3600.0  # a swap whose trash is this old was left by a process that died
 
 
 class Storage:
@@ -130,25 +134,71 @@ class Storage:
     def _publish_entries(self, staging: str, final: str) -> None:
         """Swap the visible entries of ``final`` for those of ``staging`` (a hidden folder inside
         it): the old ones move to a hidden trash beside the stage, the new ones move up, and on a
-        failure the new ones are removed and the old ones moved back."""
+        failure the new ones are removed and the old ones moved back. Two markers in the trash
+        let ``finish_publications`` complete a swap whose process was killed half way."""
         trash = staging + ".previous"
-        old = [n for n in self.list(final) if not n.startswith(".")]  # hidden: stages, checksums
+        self.write_text(posixpath.join(trash, STARTED), "")
+        old = self._visible(final)
         moved: list[str] = []
         placed: list[str] = []
         try:
             for name in old:
-                self.rename(posixpath.join(final, name), posixpath.join(trash, name))
+                self._move(posixpath.join(final, name), posixpath.join(trash, name))
                 moved.append(name)
-            for name in self.list(staging):
-                if name.startswith("."):
-                    continue  # a checksum file travels with its data file
-                self.rename(posixpath.join(staging, name), posixpath.join(final, name))
+            self.write_text(posixpath.join(trash, RETIRED), "")
+            for name in self._visible(staging):
+                self._move(posixpath.join(staging, name), posixpath.join(final, name))
                 placed.append(name)
         except Exception:
             for name in placed:
                 self.delete(posixpath.join(final, name))
             for name in moved:
-                self.rename(posixpath.join(trash, name), posixpath.join(final, name))
+                self._move(posixpath.join(trash, name), posixpath.join(final, name))
+            self.delete(trash)
             raise
         self.delete(trash)
         self.delete(staging)
+
+    def finish_publications(self, final: str, older_than_s: float = STALE_PUBLISH_S) -> list[str]:
+        """Complete every swap in ``final`` whose process died: its stage was complete (a
+        transaction publishes only after its record is written) and the raw zone was published
+        first, so the swap is rolled forward. Returns the trash folders found (names only)."""
+        finished = []
+        for name in self.list(final):
+            if not (name.startswith(".") and name.endswith(".previous")):
+                continue
+            trash, stage = posixpath.join(final, name), posixpath.join(final, name[: -len(".previous")])
+            started = posixpath.join(trash, STARTED)
+            if self.exists(started) and self._age_s(started) < older_than_s:
+                continue  # a swap in progress in another process
+            if self.exists(stage):
+                if not self.exists(posixpath.join(trash, RETIRED)):
+                    for entry in self._visible(final):
+                        self._move(posixpath.join(final, entry), posixpath.join(trash, entry))
+                for entry in self._visible(stage):
+                    self._move(posixpath.join(stage, entry), posixpath.join(final, entry))
+                self.delete(stage)
+            self.delete(trash)
+            finished.append(name)
+        return finished
+
+    def _visible(self, folder: str) -> list[str]:
+        return [n for n in self.list(folder) if not n.startswith(".")]  # hidden: stages, checksums
+
+    def _age_s(self, path: str) -> float:
+        modified = self._fs(path).getFileStatus(self._path(path)).getModificationTime()
+        return time.time() - modified / 1000
+
+    def _move(self, src: str, dst: str) -> None:
+        """``rename``, merging into ``dst`` when a killed swap left part of a folder there (an S3
+        folder rename is a copy and delete per object, so it can stop half way)."""
+        if not self.exists(dst):
+            self.rename(src, dst)
+            return
+        if not self._fs(dst).getFileStatus(self._path(dst)).isDirectory():
+            self.delete(dst)  # the same object, copied before the process died
+            self.rename(src, dst)
+            return
+        for name in self.list(src):
+            self._move(posixpath.join(src, name), posixpath.join(dst, name))
+        self.delete(src)

@@ -86,6 +86,8 @@ class StagedTransaction:
         return path
 
     def _sweep(self, dataset: str) -> None:
+        for name in self.store.finish_publications(dataset):
+            log.warning("finished a publication a killed process left half done: %s", name)
         for name in orphaned(self.store.list(dataset), datetime.now(UTC)):
             log.warning("removing an orphaned staging folder %s", posixpath.join(dataset, name))
             self.store.delete(posixpath.join(dataset, name))

@@ -23,7 +23,7 @@ from piimask.keys.keyring import new_keyring, save
 from piimask.lifecycle.detokenize import detokenize
 from piimask.lifecycle.erase import erase
 from piimask.lifecycle.retention import retention
-from piimask.storage.fs import Storage
+from piimask.storage.fs import STARTED, Storage
 from piimask.verify import verify
 
 RUBRIC = str(ROOT / "rubric.yaml")
@@ -232,3 +232,23 @@ def test_retention_removes_expired_rows_on_s3(spark, world, tmp_path):
     record = retention(spark, RUBRIC, ring, options.output, apply=True, now=now)
     assert record["outcome"] == "succeeded" and record["counts"]["rows_removed"] > 0
     assert spark.read.parquet(options.output).count() == before - record["counts"]["rows_removed"]
+
+
+def test_a_publication_killed_half_way_is_completed_by_the_next_transaction_on_s3(spark, world):
+    """The state a kill leaves while the old version's objects are being moved aside (S3 has no
+    folder rename): the stage is complete, part of the old version is in the trash."""
+    server, stack, _, options, _ = world
+    store, output = Storage(spark), options.output.rstrip("/")
+    old = spark.read.parquet(options.output)
+    new_rows = old.count() - 1
+    stage = f"{output}/.staging-20261207T000000Z-0a0b0c0d"
+    old.limit(new_rows).write.parquet(stage)
+    store.write_text(f"{stage}.previous/{STARTED}", "")
+    first = next(n for n in store.list(output) if n.startswith("part-"))
+    store.rename(f"{output}/{first}", f"{stage}.previous/{first}")  # killed here
+    assert store.finish_publications(output, older_than_s=0) == [
+        ".staging-20261207T000000Z-0a0b0c0d.previous"
+    ]
+    assert spark.read.parquet(options.output).count() == new_rows
+    masked = object_keys(server, stack.masked)
+    assert all(k.startswith("output/") for k in masked) and not [k for k in masked if "/." in k]
