@@ -169,7 +169,9 @@ class Storage:
                 continue
             trash, stage = posixpath.join(final, name), posixpath.join(final, name[: -len(".previous")])
             started = posixpath.join(trash, STARTED)
-            if self.exists(started) and self._age_s(started) < older_than_s:
+            if not self.exists(started):
+                continue  # not this method's trash (a transaction's swap of partitions)
+            if self._age_s(started) < older_than_s:
                 continue  # a swap in progress in another process
             if self.exists(stage):
                 if not self.exists(posixpath.join(trash, RETIRED)):

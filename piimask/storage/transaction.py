@@ -33,15 +33,17 @@ def inside(root: str, label: str, run_id: str) -> str:
     return posixpath.join(root, f".{label}-{run_id}")
 
 
-# A stage or its trash left by a run that died (killed, timed out) holds rows no command lists:
+# A stage left by a run that died (killed, timed out) holds rows no command lists:
 # the next transaction on the dataset removes it once it is older than the longest Glue run
 # (2880 minutes) plus a margin, so a stage of a run still in progress is never touched.
 ORPHAN_AGE = timedelta(hours=50)
-_STAGE_NAME = re.compile(r"^\.[a-z]+-(\d{8}T\d{6}Z)-[0-9a-f]+(\.previous)?$")
+# Trash (``.previous``) is never swept: it may hold the only copy of what a killed swap moved
+# aside; Storage.finish_publications completes the swaps it knows how to.
+_STAGE_NAME = re.compile(r"^\.[a-z]+-(\d{8}T\d{6}Z)-[0-9a-f]+$")
 
 
 def orphaned(names: list[str], now: datetime, older_than: timedelta = ORPHAN_AGE) -> list[str]:
-    """The names among ``names`` that are stages (or stage trash) started before ``now - older_than``."""
+    """The names among ``names`` that are stages started before ``now - older_than``."""
     found = []
     for name in names:
         m = _STAGE_NAME.match(name)
@@ -88,7 +90,8 @@ class StagedTransaction:
     def _sweep(self, dataset: str) -> None:
         for name in self.store.finish_publications(dataset):
             log.warning("finished a publication a killed process left half done: %s", name)
-        for name in orphaned(self.store.list(dataset), datetime.now(UTC)):
+        names = self.store.list(dataset)
+        for name in orphaned([n for n in names if n + ".previous" not in names], datetime.now(UTC)):
             log.warning("removing an orphaned staging folder %s", posixpath.join(dataset, name))
             self.store.delete(posixpath.join(dataset, name))
 

@@ -69,3 +69,15 @@ def test_a_swap_in_progress_is_left_alone_and_a_normal_publish_leaves_nothing_hi
     store.publish(stage, final, keep_from_previous=("_audit",))
     assert _tree(final) == NEW
     assert sorted(n for n in os.listdir(final) if not n.endswith(".crc")) == ["_audit", "x", "y"]
+
+
+def test_a_trash_without_the_swap_markers_is_not_touched(spark, tmp_path):
+    """The vault's partition swap (erasure) keeps its own trash: rolling it 'forward' as an output
+    swap would move every other partition away, so only a trash with the markers is finished."""
+    store, final = Storage(spark), str(tmp_path / "vault")
+    store.write_text(f"{final}/run_id=1/part-0", "kept")
+    store.write_text(f"{final}/.erase-20200101T000000Z-0a0b0c0d/run_id=2/part-0", "rewritten")
+    store.write_text(f"{final}/.erase-20200101T000000Z-0a0b0c0d.previous/run_id=2/part-0", "old")
+    before = _tree(final)
+    assert store.finish_publications(final, older_than_s=0) == []
+    assert _tree(final) == before
