@@ -18,7 +18,7 @@ import sys
 import textwrap
 from collections.abc import Callable
 
-__all__ = ["PiiMaskError", "Refused", "UsageError", "guarded", "report_error"]
+__all__ = ["DEBUG_ENV", "PiiMaskError", "Refused", "UsageError", "describe", "guarded", "report_error"]
 
 DEBUG_ENV = "PIIMASK_DEBUG"
 
@@ -61,7 +61,33 @@ def guarded(fn: Callable[[], int | None]) -> int:
         if os.environ.get(DEBUG_ENV) == "1":
             raise
         report_error(
-            f"internal error ({type(exc).__name__}); nothing was published. Re-run with "
-            f"{DEBUG_ENV}=1 to see the traceback (it may contain data values)."
+            f"internal error ({describe(exc)}); nothing was published. Re-run with "
+            f"{DEBUG_ENV}=1 (on Glue: the job argument --piimask-debug true) to see the traceback "
+            "(it may contain data values)."
         )
         return 2
+
+
+def describe(exc: BaseException) -> str:
+    """The error's class and, for an error from the JVM or AWS, the root Java class and the AWS
+    error code and HTTP status: what names the failure without its message (which may hold a
+    value, a path or a key). ``Py4JJavaError`` alone says nothing on Glue."""
+    parts = [type(exc).__name__]
+    response = getattr(exc, "response", None)  # botocore's ClientError
+    if isinstance(response, dict):
+        code = response.get("Error", {}).get("Code")
+        status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        parts += [f"AWS error {code}" if code else "", f"HTTP {status}" if status else ""]
+    cause, seen = getattr(exc, "java_exception", None), 0
+    while cause is not None and seen < 12:
+        try:
+            parts.append(str(cause.getClass().getName()))
+        except Exception:  # the JVM is gone: the Python class is all there is
+            break
+        try:  # the AWS SDK's AmazonServiceException (S3A's errors carry one as a cause)
+            parts += [f"AWS error {cause.getErrorCode()}", f"HTTP {cause.getStatusCode()}"]
+        except Exception:
+            pass  # not an AWS service error: it has no such methods
+        cause, seen = cause.getCause(), seen + 1
+    unique = list(dict.fromkeys(p for p in parts if p))
+    return ", ".join(unique)

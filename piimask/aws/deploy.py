@@ -32,6 +32,7 @@ __all__ = [
     "build_wheel",
     "deploy",
     "job_definition",
+    "job_update",
     "main",
 ]
 
@@ -236,7 +237,13 @@ def job_definition(
         "--additional-python-modules": ",".join([wheel_url, "PyYAML>=6.0", *extra_modules]),
         "--python-modules-installer-option": "--no-deps",  # keep Glue's own pyspark
         "--enable-metrics": "true",
-        "--enable-continuous-cloudwatch-log": "true",
+        # Glue 5 logs continuously by itself; these add its observability metrics, the Spark
+        # UI's event logs, and the log group the stack's metric filters read
+        "--enable-observability-metrics": "true",
+        "--enable-spark-ui": "true",
+        "--spark-event-logs-path": f"s3://{plan.bucket}/{plan.key('spark-ui')}/",
+        "--continuous-log-logGroup": f"/aws-glue/jobs/piimask-{plan.job_name}",
+        "--piimask-debug": "false",  # "true": an internal error shows its traceback
     }
     for name in ("input", "output", "quarantine", "vault"):
         value = getattr(plan, name)
@@ -271,6 +278,44 @@ def _differs(existing: dict, wanted: dict) -> list[str]:
     return changed
 
 
+# What GetJob returns that UpdateJob accepts. Glue's UpdateJob *replaces* the job definition:
+# every field not sent is reset to its default, so a partial update would wipe what a platform
+# team (or the stack) set: security configuration, connections, notification, tags' siblings...
+UPDATABLE_JOB_FIELDS = (
+    "JobMode",
+    "JobRunQueuingEnabled",
+    "Description",
+    "LogUri",
+    "Role",
+    "ExecutionProperty",
+    "Command",
+    "DefaultArguments",
+    "NonOverridableArguments",
+    "Connections",
+    "MaxRetries",
+    "Timeout",
+    "MaxCapacity",
+    "WorkerType",
+    "NumberOfWorkers",
+    "SecurityConfiguration",
+    "NotificationProperty",
+    "GlueVersion",
+    "CodeGenConfigurationNodes",
+    "ExecutionClass",
+    "SourceControlDetails",
+    "MaintenanceWindow",
+)
+
+
+def job_update(existing: dict, definition: dict) -> dict:
+    """The full JobUpdate: the existing job's definition with deploy's fields laid over it."""
+    update = {k: existing[k] for k in UPDATABLE_JOB_FIELDS if existing.get(k) not in (None, {}, [])}
+    update.update({k: v for k, v in definition.items() if k != "Name"})
+    if update.get("WorkerType"):  # Glue refuses MaxCapacity beside a worker type (GetJob returns both)
+        update.pop("MaxCapacity", None)
+    return update
+
+
 def ensure_job(glue, plan: Plan, definition: dict) -> None:
     from botocore.exceptions import ClientError
 
@@ -297,7 +342,7 @@ def ensure_job(glue, plan: Plan, definition: dict) -> None:
     if not changed:
         plan.unchanged.append(f"unchanged Glue job {plan.job_name}")
         return
-    update = {k: v for k, v in definition.items() if k != "Name"}
+    update = job_update(existing, definition)
     try:
         glue.update_job(JobName=plan.job_name, JobUpdate=update)
     except ClientError as exc:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
-from piimask.errors import guarded, report_error
+from piimask.errors import DEBUG_ENV, guarded, report_error
 from piimask.job import run
 from piimask.job.cli import summary
 from piimask.job.options import add_arguments, options_from_args
 
-__all__ = ["main", "parse_glue_args"]
+__all__ = ["AuditAsJson", "main", "parse_glue_args"]
 
 log = logging.getLogger("piimask.glue")
+AUDIT_LOGGER = "piimask.audit"  # piimask.storage.audit.log_record logs "audit %s" there
 
 
 def _glue_resolved(argv: list[str]) -> dict:
@@ -36,13 +38,27 @@ def parse_glue_args(argv: list[str]) -> tuple[argparse.Namespace, dict, list[str
     add_arguments(parser)
     for name in ("--JOB_NAME", "--JOB_ID", "--JOB_RUN_ID", "--TempDir", "--job-bookmark-option"):
         parser.add_argument(name, dest=name.lstrip("-").replace("-", "_").lower(), default=None)
+    # Glue cannot set an environment variable: this job argument turns tracebacks on instead
+    parser.add_argument("--piimask-debug", dest="piimask_debug", default="false")
     args, rest = parser.parse_known_args(argv[1:])
     ignored = [a.split("=", 1)[0] for a in rest if a.startswith("--")]
     return args, glue, ignored
 
 
+class AuditAsJson(logging.Formatter):
+    """The audit record as a bare JSON line, every other record as usual: CloudWatch Logs metric
+    filters (the template's failed-run and quarantine metrics) read only events that are JSON."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name == AUDIT_LOGGER and record.msg == "audit %s" and record.args:
+            return str(record.args[0])
+        return super().format(record)
+
+
 def main(argv: list[str]) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(AuditAsJson("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     try:
         args, glue, ignored = parse_glue_args(argv)
     except SystemExit:
@@ -53,6 +69,8 @@ def main(argv: list[str]) -> int:
         return 2
     if ignored:
         log.info("ignoring platform arguments: %s", ", ".join(sorted(set(ignored))))
+    if str(args.piimask_debug).lower() == "true":
+        os.environ[DEBUG_ENV] = "1"
 
     def _run() -> int:
         from piimask.session import get_spark

@@ -47,8 +47,8 @@ from piimask.storage.audit import AUDIT_DIR, actor, audit_path, log_record, new_
 from piimask.storage.fs import Storage
 from piimask.storage.iceberg import TABLE_FORMAT
 from piimask.storage.paths import normalize
-from piimask.storage.targets import check_output_target, check_writable, remove_stale_staging
-from piimask.storage.transaction import StagedTransaction, beside, inside
+from piimask.storage.targets import check_output_target, check_writable
+from piimask.storage.transaction import StagedTransaction, inside
 from piimask.verify.runner import verify
 
 __all__ = ["run"]
@@ -278,14 +278,13 @@ def _java_classes(exc: Py4JJavaError) -> str:
 def _prepare_locations(store: Storage, o: RunOptions) -> None:
     """Refuse an output the run would destroy or a location it cannot write, before any work;
     remove staging folders a killed run left behind."""
-    locations = [("--quarantine", o.quarantine, ".staging-"), ("--vault", o.vault, ".staging-")]
+    locations = [("--quarantine", o.quarantine), ("--vault", o.vault)]
     if o.output_format != TABLE_FORMAT:  # a table is reached through its catalog, not as a folder
         check_output_target(store, o.output)
-        parent, name = posixpath.split(o.output.rstrip("/"))
-        locations.insert(0, ("--output", parent, f".{name}.staging-"))
-    for label, folder, prefix in locations:
+        locations.insert(0, ("--output", o.output))
+    # stages live inside their dataset; StagedTransaction sweeps those a dead run left behind
+    for label, folder in locations:
         check_writable(store, label, folder)
-        remove_stale_staging(store, folder, prefix)
 
 
 @dataclass(frozen=True)
@@ -356,7 +355,7 @@ def _execute(spark: SparkSession, r: _Run, plan: _Plan, tx: StagedTransaction, c
     """Write every dataset to staging, reconcile, record, then publish (raw zone first)."""
     o, store = r.o, tx.store
     table = o.output_format == TABLE_FORMAT
-    out_stage = None if table else tx.stage(beside(o.output, "staging", r.run_id))
+    out_stage = None if table else tx.stage(inside(o.output, "staging", r.run_id))
     q_stage = tx.stage(inside(o.quarantine, "staging", r.run_id))
     v_stage = tx.stage(inside(o.vault, "staging", r.run_id))
     clock.lap("prepare")

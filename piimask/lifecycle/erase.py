@@ -34,6 +34,7 @@ from piimask.storage.audit import (
     AUDIT_DIR,
     actor,
     audit_records,
+    earlier_versions,
     latest_run_record,
     log_record,
     new_run_id,
@@ -42,7 +43,7 @@ from piimask.storage.audit import (
 from piimask.storage.fs import Storage
 from piimask.storage.iceberg import Table, is_table_name
 from piimask.storage.paths import is_within, normalize
-from piimask.storage.transaction import StagedTransaction, beside, inside
+from piimask.storage.transaction import StagedTransaction, inside
 from piimask.treatments.token import token
 
 __all__ = [
@@ -253,6 +254,7 @@ def _certificate(r: _Request, rewrite: Rewrite | TableRemoval, vault_counts: dic
                 part.removeprefix("run_id="): n for part, n in sorted(q_counts.items())
             },
         },
+        **({"earlier_versions": note} if (note := earlier_versions(r.output)) else {}),
         "outcome": "succeeded",
     }
 
@@ -260,7 +262,7 @@ def _certificate(r: _Request, rewrite: Rewrite | TableRemoval, vault_counts: dic
 def _execute(spark: SparkSession, r: _Request, tx: StagedTransaction) -> tuple[dict, str]:
     """Stage the output, vault and quarantine without the person; publish raw zone first."""
     store, column = tx.store, r.spec.name
-    stage = tx.stage(beside(r.output, "erase", r.erase_id))
+    stage = tx.stage(inside(r.output, "erase", r.erase_id))
     token_columns = [c.name for c in r.rubric.with_treatment("token")]
     rewrite: Rewrite = stage_without(
         spark,

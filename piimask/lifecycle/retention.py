@@ -41,7 +41,7 @@ from piimask.storage.audit import (
 from piimask.storage.fs import Storage
 from piimask.storage.iceberg import is_table_name
 from piimask.storage.paths import normalize
-from piimask.storage.transaction import StagedTransaction, beside
+from piimask.storage.transaction import StagedTransaction, inside
 
 __all__ = ["add_arguments", "expired_windows", "main", "retention", "summary"]
 
@@ -208,7 +208,7 @@ def _apply(
     """Stage the output without expired rows, shred the expired keys, then publish."""
     rewrite = stage = None
     if plan is not None:
-        stage = tx.stage(beside(plan.path, "retention", rid))
+        stage = tx.stage(inside(plan.path, "retention", rid))
         tokens = [c.name for c in rubric.with_treatment("token")]
         rewrite = stage_without(
             spark,

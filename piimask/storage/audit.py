@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 
 __all__ = [
+    "earlier_versions",
     "AUDIT_DIR",
     "LIFECYCLE_KINDS",
     "actor",
@@ -32,6 +33,18 @@ log = logging.getLogger("piimask.audit")
 
 def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def earlier_versions(path: str) -> str | None:
+    """What an erasure certificate must add for ``path`` on S3: the rewritten objects' earlier
+    versions outlive the erasure on a versioned bucket until its lifecycle rule deletes them."""
+    if not path.lower().startswith(("s3://", "s3a://")):
+        return None
+    return (
+        "On a versioned S3 bucket the objects this erasure rewrote or deleted stay as noncurrent "
+        "versions until the bucket's lifecycle rule deletes them: with deploy/template.yaml, "
+        "NoncurrentVersionDays (default 7) days after this erasure, plus up to a day for S3 to act."
+    )
 
 
 def new_run_id() -> str:

@@ -7,10 +7,16 @@ them succeeded, so a failed run leaves the previous output intact and nothing pa
 from __future__ import annotations
 
 import posixpath
+import time
 
 from pyspark.sql import SparkSession
 
-__all__ = ["Storage"]
+from piimask.storage.paths import is_within, normalize
+
+__all__ = ["STALE_PUBLISH_S", "Storage"]
+
+STARTED, RETIRED = ".swap-started", ".old-retired"  # markers inside a swap's trash
+STALE_PUBLISH_S = 3600.0  # a swap whose trash is this old was left by a process that died
 
 
 class Storage:
@@ -104,7 +110,12 @@ class Storage:
             self.write_text(posixpath.join(dst, name), self.read_text(posixpath.join(src, name)))
 
     def publish(self, staging: str, final: str, keep_from_previous: tuple[str, ...] = ()) -> None:
-        """Replace ``final`` with ``staging``; carry named sub-directories of the old one over."""
+        """Replace ``final`` with ``staging``; carry named sub-directories of the old one over.
+
+        ``staging`` is either a hidden folder inside ``final`` (``FINAL/.LABEL-RUN``, what the
+        kit's transactions use: on S3 the job role's grant is a prefix, ``output/*``, and a stage
+        beside the output would sit outside it) or a folder elsewhere, which is renamed whole.
+        """
         if self.exists(final):
             for sub in keep_from_previous:
                 old = posixpath.join(final, sub)
@@ -113,6 +124,9 @@ class Storage:
                         target = posixpath.join(staging, sub, name)
                         if not self.exists(target):
                             self.write_text(target, self.read_text(posixpath.join(old, name)))
+        if is_within(staging, final) and normalize(staging) != normalize(final):
+            self._publish_entries(staging, final)
+        elif self.exists(final):
             trash = staging + ".previous"
             self.rename(final, trash)
             try:
@@ -123,3 +137,77 @@ class Storage:
             self.delete(trash)
         else:
             self.rename(staging, final)
+
+    def _publish_entries(self, staging: str, final: str) -> None:
+        """Swap the visible entries of ``final`` for those of ``staging`` (a hidden folder inside
+        it): the old ones move to a hidden trash beside the stage, the new ones move up, and on a
+        failure the new ones are removed and the old ones moved back. Two markers in the trash
+        let ``finish_publications`` complete a swap whose process was killed half way."""
+        trash = staging + ".previous"
+        self.write_text(posixpath.join(trash, STARTED), "")
+        old = self._visible(final)
+        moved: list[str] = []
+        placed: list[str] = []
+        try:
+            for name in old:
+                self._move(posixpath.join(final, name), posixpath.join(trash, name))
+                moved.append(name)
+            self.write_text(posixpath.join(trash, RETIRED), "")
+            for name in self._visible(staging):
+                self._move(posixpath.join(staging, name), posixpath.join(final, name))
+                placed.append(name)
+        except Exception:
+            for name in placed:
+                self.delete(posixpath.join(final, name))
+            for name in moved:
+                self._move(posixpath.join(trash, name), posixpath.join(final, name))
+            self.delete(trash)
+            raise
+        self.delete(trash)
+        self.delete(staging)
+
+    def finish_publications(self, final: str, older_than_s: float = STALE_PUBLISH_S) -> list[str]:
+        """Complete every swap in ``final`` whose process died: its stage was complete (a
+        transaction publishes only after its record is written) and the raw zone was published
+        first, so the swap is rolled forward. Returns the trash folders found (names only)."""
+        finished = []
+        for name in self.list(final):
+            if not (name.startswith(".") and name.endswith(".previous")):
+                continue
+            trash, stage = posixpath.join(final, name), posixpath.join(final, name[: -len(".previous")])
+            started = posixpath.join(trash, STARTED)
+            if not self.exists(started):
+                continue  # not this method's trash (a transaction's swap of partitions)
+            if self._age_s(started) < older_than_s:
+                continue  # a swap in progress in another process
+            if self.exists(stage):
+                if not self.exists(posixpath.join(trash, RETIRED)):
+                    for entry in self._visible(final):
+                        self._move(posixpath.join(final, entry), posixpath.join(trash, entry))
+                for entry in self._visible(stage):
+                    self._move(posixpath.join(stage, entry), posixpath.join(final, entry))
+                self.delete(stage)
+            self.delete(trash)
+            finished.append(name)
+        return finished
+
+    def _visible(self, folder: str) -> list[str]:
+        return [n for n in self.list(folder) if not n.startswith(".")]  # hidden: stages, checksums
+
+    def _age_s(self, path: str) -> float:
+        modified = self._fs(path).getFileStatus(self._path(path)).getModificationTime()
+        return time.time() - modified / 1000
+
+    def _move(self, src: str, dst: str) -> None:
+        """``rename``, merging into ``dst`` when a killed swap left part of a folder there (an S3
+        folder rename is a copy and delete per object, so it can stop half way)."""
+        if not self.exists(dst):
+            self.rename(src, dst)
+            return
+        if not self._fs(dst).getFileStatus(self._path(dst)).isDirectory():
+            self.delete(dst)  # the same object, copied before the process died
+            self.rename(src, dst)
+            return
+        for name in self.list(src):
+            self._move(posixpath.join(src, name), posixpath.join(dst, name))
+        self.delete(src)

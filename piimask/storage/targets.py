@@ -19,12 +19,9 @@ from piimask.storage.audit import AUDIT_DIR
 from piimask.storage.fs import Storage
 from piimask.storage.paths import local_part
 
-__all__ = ["STALE_STAGING_SECONDS", "check_output_target", "check_writable", "remove_stale_staging"]
+__all__ = ["check_output_target", "check_writable"]
 
 log = logging.getLogger("piimask.storage")
-
-# A Glue job's longest timeout is 48 hours: a staging folder older than that has no live owner.
-STALE_STAGING_SECONDS = 48 * 3600
 
 
 class OutputTargetError(Refused):
@@ -77,22 +74,3 @@ def check_writable(store: Storage, label: str, folder: str) -> None:
             "exists or can be created, and that this user may write there (not a read-only "
             "mount or folder). Nothing was done."
         ) from None
-
-
-def remove_stale_staging(store: Storage, parent: str, prefix: str, now: float | None = None) -> list[str]:
-    """Delete the entries of ``parent`` named ``prefix*`` older than STALE_STAGING_SECONDS."""
-    now = time.time() if now is None else now
-    removed = []
-    for name in store.list(parent):
-        if not name.startswith(prefix):
-            continue
-        path = posixpath.join(parent, name)
-        try:
-            if now - store.modified(path) > STALE_STAGING_SECONDS:
-                store.delete(path)
-                removed.append(path)
-        except Exception:  # best effort: a hidden staging folder is never read
-            log.warning("could not remove stale staging location %s", path)
-    if removed:
-        log.info("removed %d stale staging location(s) under %s", len(removed), parent)
-    return removed

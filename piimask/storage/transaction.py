@@ -12,26 +12,44 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from piimask.errors import PiiMaskError
 from piimask.storage.audit import log_record, utc_now
 from piimask.storage.fs import Storage
 
-__all__ = ["StagedTransaction", "beside", "inside"]
+__all__ = ["ORPHAN_AGE", "StagedTransaction", "inside", "orphaned"]
 
 log = logging.getLogger("piimask.storage")
 
 
-def beside(final: str, label: str, run_id: str) -> str:
-    """A hidden location next to ``final``: ``PARENT/.NAME.LABEL-RUN``."""
-    parent, name = posixpath.split(final.rstrip("/"))
-    return posixpath.join(parent, f".{name}.{label}-{run_id}")
-
-
 def inside(root: str, label: str, run_id: str) -> str:
-    """A hidden location inside ``root``: ``ROOT/.LABEL-RUN`` (Spark never reads dot-folders)."""
+    """A hidden location inside ``root``: ``ROOT/.LABEL-RUN`` (Spark never reads dot-folders).
+
+    Every stage sits inside the dataset it changes, never beside it: on S3 a role is granted a
+    prefix (``output/*``), and a stage beside the output (at the bucket root) is outside it."""
     return posixpath.join(root, f".{label}-{run_id}")
+
+
+# A stage left by a run that died (killed, timed out) holds rows no command lists:
+# the next transaction on the dataset removes it once it is older than the longest Glue run
+# (2880 minutes) plus a margin, so a stage of a run still in progress is never touched.
+ORPHAN_AGE = timedelta(hours=50)
+# Trash (``.previous``) is never swept: it may hold the only copy of what a killed swap moved
+# aside; Storage.finish_publications completes the swaps it knows how to.
+_STAGE_NAME = re.compile(r"^\.[a-z]+-(\d{8}T\d{6}Z)-[0-9a-f]+$")
+
+
+def orphaned(names: list[str], now: datetime, older_than: timedelta = ORPHAN_AGE) -> list[str]:
+    """The names among ``names`` that are stages started before ``now - older_than``."""
+    found = []
+    for name in names:
+        m = _STAGE_NAME.match(name)
+        if m and datetime.strptime(m.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) < now - older_than:
+            found.append(name)
+    return found
 
 
 class StagedTransaction:
@@ -53,6 +71,7 @@ class StagedTransaction:
         self.explain = explain
         self.published: list[str] = []  # final locations changed so far, in order
         self._stages: list[str] = []
+        self._made: list[str] = []  # datasets that did not exist before a stage was put inside
         self.failed = False
 
     # -- staging
@@ -60,8 +79,21 @@ class StagedTransaction:
     def stage(self, path: str) -> str:
         """Register ``path`` as a staging location (emptied now, removed when the block ends)."""
         self.store.delete(path)
+        parent = posixpath.dirname(path.rstrip("/"))
+        if parent and not self.store.exists(parent):
+            self._made.append(parent)
+        elif parent:
+            self._sweep(parent)
         self._stages.append(path)
         return path
+
+    def _sweep(self, dataset: str) -> None:
+        for name in self.store.finish_publications(dataset):
+            log.warning("finished a publication a killed process left half done: %s", name)
+        names = self.store.list(dataset)
+        for name in orphaned([n for n in names if n + ".previous" not in names], datetime.now(UTC)):
+            log.warning("removing an orphaned staging folder %s", posixpath.join(dataset, name))
+            self.store.delete(posixpath.join(dataset, name))
 
     # -- publication, in the order the caller decides
 
@@ -122,3 +154,9 @@ class StagedTransaction:
                 self.store.delete(path)
             except Exception:  # best effort: a staging location is hidden and never read
                 log.warning("could not remove staging location %s", path)
+        for path in self._made:  # a failed first run leaves no empty dataset behind
+            try:
+                if self.store.exists(path) and not self.store.list(path):
+                    self.store.delete(path)
+            except Exception:
+                log.warning("could not remove empty location %s", path)

@@ -139,11 +139,20 @@ def test_update_job_request_against_a_stubbed_glue(workdir):
 
     plan = _plan(workdir, workers=5)
     wanted = job_definition(plan, "s3://b/s.py", "s3://b/w.whl", "s3://b/r.yaml", "s3://b/j.jar")
-    existing = dict(wanted, NumberOfWorkers=2)
+    # what a platform team set on the job, and what GetJob adds: UpdateJob resets every field it
+    # is not sent, so the update must carry them all (MaxCapacity excepted: Glue refuses it
+    # beside a worker type)
+    theirs = {
+        "SecurityConfiguration": "platform-security",
+        "Connections": {"Connections": ["vpc-endpoint"]},
+        "NotificationProperty": {"NotifyDelayAfter": 10},
+        "LogUri": "s3://logs/glue/",
+    }
+    existing = dict(wanted, NumberOfWorkers=2, MaxCapacity=2.0, CreatedOn="2026-01-01", **theirs)
     glue = boto3.client("glue", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
     with Stubber(glue) as stub:
         stub.add_response("get_job", {"Job": existing}, {"JobName": "piimask-test"})
-        update = {k: v for k, v in wanted.items() if k != "Name"}
+        update = {**{k: v for k, v in wanted.items() if k != "Name"}, **theirs}
         stub.add_response(
             "update_job", {"JobName": "piimask-test"}, {"JobName": "piimask-test", "JobUpdate": update}
         )

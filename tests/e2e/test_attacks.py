@@ -4,7 +4,6 @@ personal value or failed unclearly; it must now be refused (nothing lost) or neu
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -210,15 +209,19 @@ def test_unwritable_output_fails_early_with_a_clear_message(spark, tmp_path, key
 
 
 def test_stale_staging_folders_of_a_killed_run_are_removed(spark, tmp_path, keyring_file):
+    # stages live inside their dataset and are named by their run's start time: a stage older than
+    # the longest Glue run is a dead run's, and holds raw rows nothing else lists
     src = write_csv(tmp_path / "in.csv", rows(2))
-    old = time.time() - 3 * 24 * 3600
-    stale = [tmp_path / ".out.staging-killed", tmp_path / "raw" / "quarantine" / ".staging-killed"]
-    live = tmp_path / ".out.staging-running"
+    stale = [
+        tmp_path / "out" / ".staging-20200101T000000Z-dead",
+        tmp_path / "raw" / "quarantine" / ".staging-20200101T000000Z-dead",
+    ]
+    now = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    live = tmp_path / "raw" / "quarantine" / f".staging-{now}-running"
     for folder in [*stale, live]:
         folder.mkdir(parents=True)
         (folder / "part-0.parquet").write_bytes(b"raw rows")
-    for folder in stale:
-        os.utime(folder, (old, old))
+    (tmp_path / "out" / "_audit").mkdir()  # a previous output of the kit, so it may be replaced
     run(spark, options(tmp_path, src, keyring_file))
     assert not any(f.exists() for f in stale)
     assert live.exists()  # young: a concurrent run may still own it

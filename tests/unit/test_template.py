@@ -101,7 +101,12 @@ def test_role_is_least_privilege(template):
     assert not any(a.endswith("*") for a in actions), actions
     assert statements["ReadTheKeyring"]["Resource"] == {"Ref": "KeyringSecret"}
     assert statements["ReadInput"]["Action"] == "s3:GetObject"
-    assert statements["ReadInput"]["Resource"] == {"Fn::Sub": "${RawBucket.Arn}/input/*"}
+    # the prefix's own key (S3A's HEAD probe) and what lies below it; tests/aws runs the job
+    # under exactly this policy
+    assert statements["ReadInput"]["Resource"] == [
+        {"Fn::Sub": "${RawBucket.Arn}/input"},
+        {"Fn::Sub": "${RawBucket.Arn}/input/*"},
+    ]
     assert statements["UseTheDataKey"]["Resource"] == {"Fn::GetAtt": ["DataKey", "Arn"]}
     star = [s["Sid"] for s in statements.values() if s["Resource"] == "*"]
     assert star == ["GlueJobMetrics"]  # PutMetricData has no resource; limited by namespace
@@ -142,3 +147,20 @@ def test_the_cascade_ships_spacy_and_its_model_but_not_what_glue_has(rubric):
     assert any(p.startswith("spacy==") for p in pins) and any(p.startswith("en-core-web-sm") for p in pins)
     assert all("==" in p for p in pins)  # exact versions: the job installs what was measured
     assert not [p for p in pins if p.split("==")[0] in GLUE_PROVIDES]
+
+
+def test_databrew_secrets_have_the_names_the_recipe_and_the_docs_use(template):
+    import re
+
+    from piimask.aws.recipe import DEFAULT_HASH_SECRET, DEFAULT_TOKEN_SECRET
+
+    params = template["Parameters"]
+    for logical, default in (
+        ("DataBrewHashSecret", DEFAULT_HASH_SECRET),
+        ("DataBrewTokenSecret", DEFAULT_TOKEN_SECRET),
+    ):
+        name = template["Resources"][logical]["Properties"]["Name"]
+        assert params[name["Ref"]]["Default"] == default
+    docs = (ROOT / "docs" / "aws.md").read_text(encoding="utf-8")
+    used = set(re.findall(r"put-secret-value --secret-id (\S+)", docs))
+    assert used == {DEFAULT_HASH_SECRET, DEFAULT_TOKEN_SECRET}
