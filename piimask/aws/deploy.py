@@ -199,13 +199,15 @@ def build_jar(root: Path = ROOT) -> Path:
     return Path(done.stdout.strip().splitlines()[-1])
 
 
-def iceberg_conf(plan: Plan) -> str:
+def iceberg_conf(plan: Plan) -> str | None:
     """Glue's one ``--conf`` argument carrying the Iceberg catalog ``lake`` on the Glue Data Catalog
-    (Glue takes further settings chained as `` --conf k=v`` inside its value)."""
+    (Glue takes further settings chained as `` --conf k=v`` inside its value); None when neither
+    ``--warehouse`` nor ``--output`` says where its warehouse is (the job's value is then kept)."""
     warehouse = plan.warehouse
+    if not warehouse and plan.output:
+        warehouse = f"s3://{plan.output.removeprefix('s3://').split('/', 1)[0]}/warehouse/"
     if not warehouse:
-        bucket = (plan.output or "").removeprefix("s3://").split("/", 1)[0] or plan.bucket
-        warehouse = f"s3://{bucket}/warehouse/"
+        return None
     settings = [
         "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
         "spark.sql.catalog.lake=org.apache.iceberg.spark.SparkCatalog",
@@ -229,7 +231,6 @@ def job_definition(
     args = {
         "--extra-jars": jar_url,  # piimask-spark: the free-text engine and the HMAC functions
         "--datalake-formats": "iceberg",
-        "--conf": iceberg_conf(plan),
         "--job-language": "python",
         "--keyring": plan.keyring,
         "--rubric": "rubric.yaml",  # --extra-files copies it into the script's working directory
@@ -245,6 +246,9 @@ def job_definition(
         "--continuous-log-logGroup": f"/aws-glue/jobs/piimask-{plan.job_name}",
         "--piimask-debug": "false",  # "true": an internal error shows its traceback
     }
+    conf = iceberg_conf(plan)
+    if conf:
+        args["--conf"] = conf
     for name in ("input", "output", "quarantine", "vault"):
         value = getattr(plan, name)
         if value:

