@@ -204,7 +204,8 @@ def test_duplicate_header_says_duplicate_column(spark, tmp_path, keyring_file):
 def test_unwritable_output_fails_early_with_a_clear_message(spark, tmp_path, keyring_file):
     src = write_csv(tmp_path / "in.csv", rows(2))
     # /proc refuses new entries even to root, like a read-only mount
-    with pytest.raises(UsageError, match="--output location /proc/piimask-no cannot be written"):
+    # the probe goes where the run stages: inside --output (stages live inside their dataset)
+    with pytest.raises(UsageError, match="--output location /proc/piimask-no/out cannot be written"):
         run(spark, options(tmp_path, src, keyring_file, output="/proc/piimask-no/out"))
 
 

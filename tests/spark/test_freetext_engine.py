@@ -127,6 +127,22 @@ def test_redact_count_and_undecided_through_spark(jar_spark):
     assert [r["u"] for r in out[:2]] == [False, False]
 
 
+def test_known_full_names_after_a_preposition_and_given_first_han_names(jar_spark):
+    # found when the generator's notes leaked other operators' names past the engine: a weak cue
+    # ("to") used to decide known full names too, a Han given name before the family name had no
+    # rule, and "Jan" started a date even before a family name
+    cases = [
+        ("Gave it to Maria Lopez.", "Gave it to [PERSON]."),
+        ("Handed the tool to 健一 佐藤 at end of shift.", "Handed the tool to [PERSON] at end of shift."),
+        ("issued to Jan Roskoth today", "issued to [PERSON] today"),
+        ("See you Jan 5 at the site, May batch ok", "See you Jan 5 at the site, May batch ok"),
+        ("Shipped to New York.", "Shipped to New York."),
+    ]
+    df = jar_spark.createDataFrame([(c,) for c, _ in cases], "text string")
+    got = [r["r"] for r in df.select(engine.redact("text", engine.engine_config()).alias("r")).collect()]
+    assert got == [want for _, want in cases]
+
+
 def test_placeholders_and_detectors_follow_the_config(jar_spark):
     df = jar_spark.createDataFrame([("mail a.b@example.com or (212) 555-0187",)], "text string")
     config = engine.engine_config(["email"], placeholders={"email": "<EMAIL>"})

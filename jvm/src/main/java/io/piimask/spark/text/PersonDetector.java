@@ -195,7 +195,9 @@ public final class PersonDetector implements Detector {
     boolean saying = sayingAfter(doc, lex, end - 1);
     boolean shortCaps = count == 1 && first.isAllCaps() && first.length() <= 3;
     boolean accept;
-    if (lex.cue("calendar", firstBase) && !honorific && !saying && !roleAfter(doc, lex, end - 1)) {
+    // "Jan", "May", "June" start a date unless a known family name that is no ordinary word follows
+    boolean calendarName = count >= 2 && known == count && lex.isLast(base(last)) && !wordish(lex, base(last), lang);
+    if (lex.cue("calendar", firstBase) && !honorific && !saying && !roleAfter(doc, lex, end - 1) && !calendarName) {
       accept = false;
     } else if (honorific || suffix) {
       accept = !lower || known == count;
@@ -216,7 +218,9 @@ public final class PersonDetector implements Detector {
       if (lower && count == 1 && rightCue < 2 && lex.maxZipf(firstBase) >= 5.5f) {
         accept = false;
       }
-    } else if (leftCue == 1 || rightCue == 1) {
+    } else if ((leftCue == 1 || rightCue == 1) && !(count >= 2 && !lower && known == count && firsts >= 1)) {
+      // a weak cue decides single words and unknown pairs; a known given name followed by known
+      // names ("to Maria Lopez", "to 健一 佐藤") is a name after any preposition, as it is with none
       accept = !lower && known >= 1 && (!sentenceStart || !wordish(lex, firstBase, lang)) && !placePrep
           // one word after "with", "de", "mit": a given name, not a brand or a city ("mit Bosch",
           // "de Paris": family names and very frequent words need more)
@@ -504,6 +508,14 @@ public final class PersonDetector implements Detector {
     }
     if (t.type != Token.HAN) {
       return i + 1;
+    }
+    // two Han names split by one space, a known given name and a known family name in either
+    // order ("健一 佐藤", "佐藤 健一"): a full name, with or without a suffix after it
+    Token pair = doc.token(i + 1);
+    if (pair != null && pair.type == Token.HAN && doc.between(t, pair).equals(" ")
+        && (lex.isFirst(t.text) && lex.isLast(pair.text) || lex.isLast(t.text) && lex.isFirst(pair.text))) {
+      out.add(new Span(t.start, pair.end, Kind.PERSON));
+      return i + 2;
     }
     String text = t.text;
     int cut = text.length();
