@@ -109,7 +109,9 @@ def register(spark: SparkSession) -> None:
 
 
 def _registered() -> None:
-    spark = SparkSession.getActiveSession()
+    # The active session is per thread in PySpark; a caller in another thread (verify run in a
+    # worker thread, a scheduler) still has the process's one session.
+    spark = SparkSession.getActiveSession() or SparkSession._instantiatedSession
     if spark is None:
         raise RuntimeError("no active SparkSession: create one with the piimask-spark jar first")
     if not getattr(spark, "_piimask_engine_registered", False):
