@@ -259,6 +259,24 @@ def _certificate(r: _Request, rewrite: Rewrite | TableRemoval, vault_counts: dic
     }
 
 
+def _erase_raw_zone(
+    spark: SparkSession, r: _Request, tx: StagedTransaction, removals: dict
+) -> tuple[dict, dict]:
+    """Stage the vault without ``removals`` and the quarantine without the person's rows, then
+    swap both in; return the counts removed (vault per column, quarantine per run)."""
+    store = tx.store
+    v_stage = tx.stage(inside(r.vault, "erase", r.erase_id))
+    swaps, vault_counts = stage_vault(spark, store, r.vault, removals, v_stage)
+    q_swaps, q_counts = [], {}
+    if r.quarantine is not None:
+        q_stage = tx.stage(inside(r.quarantine, "erase", r.erase_id))
+        q_swaps, q_counts = stage_quarantine(spark, store, r.quarantine, r.spec.name, r.values, q_stage)
+    tx.swap(swaps, inside(r.vault, "erase", r.erase_id) + ".previous")
+    if q_swaps:
+        tx.swap(q_swaps, inside(r.quarantine, "erase", r.erase_id) + ".previous")
+    return vault_counts, q_counts
+
+
 def _execute(spark: SparkSession, r: _Request, tx: StagedTransaction) -> tuple[dict, str]:
     """Stage the output, vault and quarantine without the person; publish raw zone first."""
     store, column = tx.store, r.spec.name
@@ -277,18 +295,10 @@ def _execute(spark: SparkSession, r: _Request, tx: StagedTransaction) -> tuple[d
     removals = {c: set(t) for c, t in rewrite.tokens_gone.items()}
     if r.spec.treatment == "token":  # every vault entry of the erased values, seen here or not
         removals[column] = removals.get(column, set()) | r.wanted
-    v_stage = tx.stage(inside(r.vault, "erase", r.erase_id))
-    swaps, vault_counts = stage_vault(spark, store, r.vault, removals, v_stage)
-    q_swaps, q_counts = [], {}
-    if r.quarantine is not None:
-        q_stage = tx.stage(inside(r.quarantine, "erase", r.erase_id))
-        q_swaps, q_counts = stage_quarantine(spark, store, r.quarantine, column, r.values, q_stage)
+    vault_counts, q_counts = _erase_raw_zone(spark, r, tx, removals)  # raw zone first
     certificate = _certificate(r, rewrite, vault_counts, q_counts)
     path = posixpath.join(r.output, AUDIT_DIR, f"{CERTIFICATE_PREFIX}{r.erase_id}.json")
     text = json.dumps(certificate, indent=2, sort_keys=True) + "\n"
-    tx.swap(swaps, inside(r.vault, "erase", r.erase_id) + ".previous")  # raw zone first
-    if q_swaps:
-        tx.swap(q_swaps, inside(r.quarantine, "erase", r.erase_id) + ".previous")
     if rewrite.rows_removed:
         store.write_text(posixpath.join(stage, AUDIT_DIR, posixpath.basename(path)), text)
         tx.replace(stage, r.output, keep=(AUDIT_DIR,))
@@ -303,15 +313,7 @@ def _execute_table(
     """The raw zone first (vault, quarantine), then the table's row-level delete and cleanup."""
     store, column = tx.store, r.spec.name
     removals = {column: set(r.wanted)} if r.spec.treatment == "token" else {}
-    v_stage = tx.stage(inside(r.vault, "erase", r.erase_id))
-    swaps, vault_counts = stage_vault(spark, store, r.vault, removals, v_stage)
-    q_swaps, q_counts = [], {}
-    if r.quarantine is not None:
-        q_stage = tx.stage(inside(r.quarantine, "erase", r.erase_id))
-        q_swaps, q_counts = stage_quarantine(spark, store, r.quarantine, column, r.values, q_stage)
-    tx.swap(swaps, inside(r.vault, "erase", r.erase_id) + ".previous")
-    if q_swaps:
-        tx.swap(q_swaps, inside(r.quarantine, "erase", r.erase_id) + ".previous")
+    vault_counts, q_counts = _erase_raw_zone(spark, r, tx, removals)
     asked = F.col(f"`{column}`").isin(sorted(r.wanted))
     removal = remove_rows(spark, r.output, asked, getattr(r.rubric, "privacy", None))
     tx.published.append(r.output)
