@@ -37,7 +37,9 @@ _NAMESPACE = re.compile(r"^[a-z0-9_]{1,64}$")
 
 def token(col: Column, params: Mapping, ipad: Column, opad: Column) -> Column:
     """prefix_ + 20 hex chars of HMAC(token key, namespace:value); MAC- or email-shaped on request."""
-    digest = hmac_sha256_hex(F.concat(F.lit(params["namespace"] + ":"), col.cast("string")), ipad, opad)
+    digest = hmac_sha256_hex(
+        F.concat(F.lit(params["namespace"] + ":"), col.cast("string")), ipad, opad, n_hex=TOKEN_HEX_CHARS
+    )
     hex20 = ascii_substring(digest, 1, TOKEN_HEX_CHARS)
     fmt = params["format"]
     if fmt == "mac":

@@ -59,31 +59,48 @@ RFC4231 = [
 ]
 
 
-def _spark_hmac(spark, key: bytes, data: list, binary: bool):
+def _spark_hmac(spark, key: bytes, data: list, binary: bool, native: bool = False, n_hex: int = 64):
     k = pad_key(key)
     df = spark.createDataFrame([(d,) for d in data], "d string")
     value = F.unhex("d") if binary else F.col("d")
-    out = df.select(hmac_sha256_hex(value, F.lit(k.ipad), F.lit(k.opad), binary=binary).alias("h"))
-    return [r.h for r in out.collect()]
+    digest = hmac_sha256_hex(value, F.lit(k.ipad), F.lit(k.opad), binary=binary, native=native, n_hex=n_hex)
+    return [r.h for r in df.select(digest.alias("h")).collect()]
 
 
+# the jar's Catalyst expression (what the kit uses when the jar is loaded) and the construction in
+# Spark functions (without the jar) must give the same bytes
+BOTH = pytest.mark.parametrize("native", [False, True], ids=["jar", "native"])
+
+
+@BOTH
 @pytest.mark.parametrize("key_hex,data_hex,expected,bits", RFC4231)
-def test_rfc4231_vectors(spark, key_hex, data_hex, expected, bits):
-    (got,) = _spark_hmac(spark, bytes.fromhex(key_hex), [data_hex], binary=True)
+def test_rfc4231_vectors(spark, key_hex, data_hex, expected, bits, native):
+    (got,) = _spark_hmac(spark, bytes.fromhex(key_hex), [data_hex], binary=True, native=native)
     if bits:
         got = got[: bits // 4]
     assert got == expected
 
 
-def test_matches_python_hmac_on_unicode_and_edge_strings(spark):
+@BOTH
+def test_matches_python_hmac_on_unicode_and_edge_strings(spark, native):
     key = bytes(range(40))
     values = ["", "a", "José Müller", "операт@пример.рф", "x" * 200, "line\nbreak", "DW8675309001"]
-    got = _spark_hmac(spark, key, values, binary=False)
+    got = _spark_hmac(spark, key, values, binary=False, native=native)
     want = [py_hmac.new(key, v.encode(), hashlib.sha256).hexdigest() for v in values]
     assert got == want
+    assert _spark_hmac(spark, key, values, binary=False, native=native, n_hex=20) == [w[:20] for w in want]
 
 
-def test_string_bytes_that_are_not_utf8_are_hashed_as_they_are(spark):
+def test_the_jar_expression_is_used_when_loaded(spark):
+    k = pad_key(b"k" * 32)
+    df = spark.createDataFrame([("a",)], "d string")
+    plan = df.select(hmac_sha256_hex(F.col("d"), F.lit(k.ipad), F.lit(k.opad)).alias("h"))._jdf
+    text = plan.queryExecution().optimizedPlan().toString()
+    assert "piimask_hmac_sha256_hex(" in text and "sha2(" not in text
+
+
+@BOTH
+def test_string_bytes_that_are_not_utf8_are_hashed_as_they_are(spark, native):
     # a Parquet string column may hold such bytes; two different values must not share a digest
     key = bytes(range(32))
     raw = [b"\xff", b"\xfe", b"ok\xc3"]
@@ -92,15 +109,16 @@ def test_string_bytes_that_are_not_utf8_are_hashed_as_they_are(spark):
     got = [
         row.h
         for row in df.select(
-            hmac_sha256_hex(F.col("b").cast("string"), F.lit(k.ipad), F.lit(k.opad)).alias("h")
+            hmac_sha256_hex(F.col("b").cast("string"), F.lit(k.ipad), F.lit(k.opad), native=native).alias("h")
         ).collect()
     ]
     assert got == [py_hmac.new(key, r, hashlib.sha256).hexdigest() for r in raw]
     assert len(set(got)) == len(raw)
 
 
-def test_null_value_gives_null_digest(spark):
-    assert _spark_hmac(spark, b"k" * 32, [None], binary=False) == [None]
+@BOTH
+def test_null_value_gives_null_digest(spark, native):
+    assert _spark_hmac(spark, b"k" * 32, [None], binary=False, native=native) == [None]
 
 
 def test_padded_key_repr_hides_key():
