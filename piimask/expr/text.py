@@ -61,9 +61,6 @@ def invisible_class() -> str:
     return "[" + "".join(parts) + "]"
 
 
-_NON_ASCII = r"[^\x00-\x7F]"
-
-
 @functools.lru_cache(maxsize=1)
 def ascii_folds() -> tuple[str, str]:
     """(characters, their ASCII forms): every non-ASCII code point whose NFKC form is one
@@ -86,7 +83,9 @@ def fold_text(col: Column | str) -> Column:
     text = (F.col(col) if isinstance(col, str) else col).cast("string")
     src, dst = ascii_folds()
     folded = F.translate(F.regexp_replace(text, invisible_class(), ""), src, dst)
-    return F.when(text.rlike(_NON_ASCII), folded).otherwise(text)
+    # a string holds a non-ASCII character exactly when it has fewer characters than UTF-8
+    # bytes: two native length counts, no regex per value (the job asks this of every kept value)
+    return F.when(F.length(text) < F.octet_length(text), folded).otherwise(text)
 
 
 @functools.lru_cache(maxsize=1)

@@ -26,6 +26,10 @@ __all__ = ["SAMPLE_ROWS", "check_full_scan", "check_reviewed", "full_scan", "per
 
 SAMPLE_ROWS = 200
 FULL_SCAN = ("email", "mac")  # kinds for which one value in the whole column is enough
+# A character each kind's matches must hold (an email its "@", a MAC its separators), tested with
+# a plain search before any regex: the scan runs on every row of every kept column, whose values
+# are mostly short numbers and codes, and the regexes were a quarter of a 17-column job's time.
+_MUST_HOLD = {"email": ("@",), "mac": (":", "-", ".")}
 
 
 def _kinds() -> dict[str, tuple[str, float]]:
@@ -82,7 +86,10 @@ def full_scan(rubric: Rubric, columns: list[str], valid: Column) -> list[Column]
         hit = F.lit(False)
         for kind in FULL_SCAN:
             detector = BY_NAME[kind]
-            hit = hit | (text.rlike(detector.prefilter) & text.rlike(detector.regex()))
+            holds = F.lit(False)
+            for char in _MUST_HOLD[kind]:
+                holds = holds | (F.instr(text, char) > 0)
+            hit = hit | (holds & text.rlike(detector.prefilter) & text.rlike(detector.regex()))
         counted = F.when(valid & F.coalesce(hit, F.lit(False)), 1).otherwise(0)
         aggs.append(F.sum(counted).alias(f"kept_pii_{i}"))
     return aggs
