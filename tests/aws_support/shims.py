@@ -129,7 +129,7 @@ def _resource_arns() -> None:
             return {}
 
     def secret_arn(self) -> str:
-        secret_id = params(self).get("SecretId")
+        secret_id = params(self).get("SecretId") or params(self).get("Name")  # Name: CreateSecret
         if not secret_id:
             return "*"
         secret = self.backend.secrets.get(secret_id)
