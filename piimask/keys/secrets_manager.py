@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import secrets
 
 from piimask.keys import keyring as kr  # kr.sm_client: one place to make (or stub) the client
@@ -42,6 +43,8 @@ __all__ = [
 ]
 
 LAYOUT = "secret-per-window"
+
+log = logging.getLogger("piimask.keys")
 
 
 def window_secret(root: str, window: str) -> str:
@@ -73,13 +76,17 @@ def _call(ref: str, fn, **kwargs) -> dict:
 
 def _root_doc(client, ref: str, root: str, stage: str = "AWSCURRENT") -> tuple[dict | None, str | None]:
     """(the root's JSON, its version id), or (None, None) when the secret does not exist."""
-    _, client_error = _errors()
+    botocore_error, client_error = _errors()
     try:
         resp = client.get_secret_value(SecretId=root, VersionStage=stage)
     except client_error as exc:
         if _code(exc) == "ResourceNotFoundException":
             return None, None
         raise aws_error(ref, exc) from None
+    except botocore_error as exc:
+        raise KeyringUsageError(
+            f"keyring {ref}: cannot reach Secrets Manager ({type(exc).__name__})."
+        ) from None
     try:
         doc = json.loads(resp.get("SecretString") or "")
     except json.JSONDecodeError:
@@ -108,17 +115,27 @@ def load(ref: str, root: str, stage: str = "AWSCURRENT") -> Keyring:
     direct = {}
     for window in _listed(doc):
         name = window_secret(root, window)
-        _, client_error = _errors()
+        botocore_error, client_error = _errors()
         try:
             resp = client.get_secret_value(SecretId=name, VersionStage="AWSCURRENT")
         except client_error as exc:
-            if _code(exc) in ("ResourceNotFoundException", "InvalidRequestException"):
-                raise KeyringError(
-                    f"keyring {ref}: the secret {name} of window {window} is gone or being deleted, "
-                    "but the keyring still lists it (deleted outside `pii-mask keys shred`?); restore "
-                    "it, or run `pii-mask keys shred --window` for that window to drop it."
-                ) from None
-            raise aws_error(ref, exc) from None
+            if _code(exc) not in ("ResourceNotFoundException", "InvalidRequestException"):
+                raise aws_error(ref, exc) from None
+            # deleted (or scheduled for deletion) outside `keys shred`: the key is unavailable,
+            # which is what a shred means. Its rows are refused like a shredded window's, and
+            # the next change drops it from the list.
+            log.warning(
+                "keyring %s: window %s is listed but its secret %s is gone or being deleted; "
+                "treated as shredded",
+                ref,
+                window,
+                name,
+            )
+            continue
+        except botocore_error as exc:
+            raise KeyringUsageError(
+                f"keyring {ref}: cannot reach Secrets Manager ({type(exc).__name__})."
+            ) from None
         direct[window] = _window_key(ref, window, resp.get("SecretString"))
     return keyring_from_doc({"version": 1, "direct": direct, "token": doc.get("token")}, ref, version)
 
@@ -180,7 +197,8 @@ def save(keyring: Keyring, ref: str, root: str) -> str | None:
     """Make the secrets hold ``keyring``: new windows' secrets first, then the root (a new version
     staged AWSCURRENT), then the dropped windows' secrets deleted. A process killed between two
     steps leaves a keyring that loads: at worst an unlisted window secret, which `keys shred`
-    (``delete_leftover``) removes. Returns the root's new version id."""
+    (``delete_leftover``) removes. (A listed window whose secret someone deleted by hand is read
+    as shredded.) Returns the root's new version id."""
     client = kr.sm_client()
     doc, _ = _root_doc(client, ref, root)
     listed = set(_listed(doc))

@@ -144,6 +144,20 @@ def test_shred_leaves_no_secret_version_holding_the_key(capsys, monkeypatch):
 
 
 @pytest.mark.usefixtures("aws")
+def test_a_window_secret_deleted_by_hand_reads_as_shredded(capsys, caplog):
+    sm = client("secretsmanager")
+    ref = f"secretsmanager:{SECRET}"
+    assert run(capsys, "init", "--keyring", ref, "--back", "1", "--ahead", "1")[0] == 0
+    gone, kept = kr.load(ref).windows[0], kr.load(ref).windows[1:]
+    sm.delete_secret(SecretId=f"{SECRET}/window/{gone}", ForceDeleteWithoutRecovery=True)
+    assert kr.load(ref).windows == kept  # no key for it: its rows are refused, as after a shred
+    assert f"window {gone} is listed but its secret" in caplog.text
+    assert run(capsys, "rotate", "--keyring", ref, "--ahead", "2")[0] == 0
+    caplog.clear()
+    assert gone not in kr.load(ref).windows and "is listed but" not in caplog.text  # dropped
+
+
+@pytest.mark.usefixtures("aws")
 def test_a_single_secret_keyring_is_read_then_moved_to_one_secret_per_window(capsys):
     """The older layout (every window key in the keyring secret) stays readable; a shred on it
     says which versions still hold the key; `keys migrate` to a new secret plus deleting the old
