@@ -6,11 +6,12 @@ clients reach the server through AWS_ENDPOINT_URL, with dummy credentials and us
 
 from __future__ import annotations
 
+import base64
 import socket
 
 import pytest
 
-__all__ = ["aws", "client", "moto_server"]
+__all__ = ["aws", "client", "moto_server", "secret_versions_holding"]
 
 REGION = "us-east-1"
 
@@ -57,3 +58,25 @@ def client(service: str):
     import boto3
 
     return boto3.client(service, region_name=REGION)
+
+
+def secret_versions_holding(sm, key: bytes) -> list[tuple[str, str]]:
+    """(secret, version or stage) of every secret version Secrets Manager returns that holds
+    ``key`` (raw, base64 or hex): every secret, planned deletions included, every version id,
+    deprecated ones included, and every staging label."""
+    forms = [key, base64.b64encode(key), key.hex().encode()]
+    found = []
+    names = [s["Name"] for s in sm.list_secrets(IncludePlannedDeletion=True)["SecretList"]]
+    for name in names:
+        versions = sm.list_secret_version_ids(SecretId=name, IncludeDeprecated=True)["Versions"]
+        reads = [("VersionId", v["VersionId"]) for v in versions]
+        reads += [("VersionStage", s) for s in ("AWSCURRENT", "AWSPREVIOUS", "AWSPENDING")]
+        for field, value in reads:
+            try:
+                got = sm.get_secret_value(SecretId=name, **{field: value})
+            except sm.exceptions.ResourceNotFoundException:
+                continue
+            body = (got.get("SecretString") or "").encode() + (got.get("SecretBinary") or b"")
+            if any(f in body for f in forms):
+                found.append((name, value))
+    return found

@@ -86,60 +86,45 @@ def _code(exc: Exception) -> str:
 
 
 def build_wheel(out_dir: Path, root: Path = ROOT) -> Path:
-    """A pure-Python PEP 427 wheel of the piimask package, built in-process and reproducibly.
+    """The kit's wheel, built by the project's own PEP 517 backend (pyproject.toml's
+    ``[build-system]``) through ``pip wheel``, in an isolated build environment.
 
-    The kit is one flat pure-Python package, so no build backend is needed (and none has to be
-    downloaded). Name, version, dependencies and scripts come from pyproject.toml.
+    It builds from a clean copy of pyproject.toml and the package: setuptools keeps a ``build/``
+    folder in the source tree and would carry a deleted module from it into the wheel.
+    ``SOURCE_DATE_EPOCH`` fixes the zip timestamps, so an unchanged tree gives the same digest.
     """
-    import base64
-    import tomllib
+    import os
+    import shutil
+    import subprocess
+    import sys
 
-    try:
-        project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
-        raise DeployError(
-            f"cannot read the project table of {root / 'pyproject.toml'} ({type(exc).__name__})."
-        ) from None
-    name, version = project["name"], project["version"]
-    dist = f"{name}-{version}.dist-info"
-    files: list[tuple[str, bytes]] = []
-    for path in sorted((root / name).rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            files.append((path.relative_to(root).as_posix(), path.read_bytes()))
-    meta = [
-        "Metadata-Version: 2.1",
-        f"Name: {name}",
-        f"Version: {version}",
-        f"Summary: {project.get('description', '')}",
-        f"Requires-Python: {project.get('requires-python', '')}",
-    ]
-    meta += [f"Requires-Dist: {d}" for d in project.get("dependencies", [])]
-    files.append((f"{dist}/METADATA", ("\n".join(meta) + "\n").encode()))
-    files.append(
-        (
-            f"{dist}/WHEEL",
-            b"Wheel-Version: 1.0\nGenerator: piimask.deploy\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    with tempfile.TemporaryDirectory(prefix="piimask-wheel-") as tmp:
+        src, dist = Path(tmp) / "src", Path(tmp) / "dist"
+        src.mkdir()
+        try:
+            shutil.copy2(root / "pyproject.toml", src / "pyproject.toml")
+            shutil.copytree(
+                root / "piimask", src / "piimask", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+            )
+        except OSError as exc:
+            raise DeployError(
+                f"cannot copy the sources from {root} to build the wheel ({type(exc).__name__})."
+            ) from None
+        done = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "--wheel-dir", str(dist), str(src)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "SOURCE_DATE_EPOCH": "315532800", "PIP_NO_INPUT": "1"},
         )
-    )
-    scripts = project.get("scripts", {})
-    if scripts:
-        lines = ["[console_scripts]"] + [f"{k} = {v}" for k, v in sorted(scripts.items())]
-        files.append((f"{dist}/entry_points.txt", ("\n".join(lines) + "\n").encode()))
-    files.append((f"{dist}/top_level.txt", f"{name}\n".encode()))
-    record = []
-    for arcname, data in files:
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        record.append(f"{arcname},sha256={digest},{len(data)}")
-    record.append(f"{dist}/RECORD,,")
-    files.append((f"{dist}/RECORD", ("\n".join(record) + "\n").encode()))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    wheel = out_dir / f"{name}-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for arcname, data in files:
-            info = zipfile.ZipInfo(arcname, date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, data)
+        wheels = sorted(dist.glob("*.whl"))
+        if done.returncode != 0 or len(wheels) != 1:
+            raise DeployError(
+                f"building the wheel with the project's build backend failed (pip wheel exit "
+                f"{done.returncode}); run `pip wheel --no-deps {root}` to see why, or pass --wheel."
+            )
+        out_dir.mkdir(parents=True, exist_ok=True)
+        wheel = out_dir / wheels[0].name
+        shutil.copy2(wheels[0], wheel)
     return wheel
 
 

@@ -1,7 +1,8 @@
 """`pii-mask keys init|add|rotate|shred|list`: manage a keyring on file: or secretsmanager:.
 
-Existing window keys are never overwritten. On Secrets Manager every change is a new secret
-version staged AWSCURRENT (VersionStage passed explicitly). Output names windows and key ids
+Existing window keys are never overwritten. On Secrets Manager each window key is its own secret
+(shred deletes it without recovery, secrets_manager.py) and every change to the keyring secret is
+a new version staged AWSCURRENT (VersionStage passed explicitly). Output names windows and key ids
 (public fingerprints) only; key bytes are never printed or logged.
 """
 
@@ -149,23 +150,65 @@ def _confirm(window: str, ref: str, yes: bool) -> None:
         raise KeyringError("shred not confirmed; nothing was changed.")
 
 
-def _retire_previous(ref: str, previous_version: str | None) -> None:
-    message = kr.retire_previous_version(ref, previous_version)
-    if message:
-        print(message)
+def _still_held(ref: str, windows: list[str]) -> int:
+    """0 when no copy of the shredded keys is left; else say where they are and return 1."""
+    from piimask.keys import secrets_manager
+
+    message = secrets_manager.still_held(ref, windows)
+    if message is None:
+        return 0
+    print(message, file=sys.stderr)
+    return 1
 
 
 def cmd_shred(args: argparse.Namespace) -> int:
     keyring = _load(args.keyring)
+    parsed = parse_ref(args.keyring)
     if args.window not in keyring.direct:
+        if parsed.scheme == "secretsmanager":
+            from piimask.keys import secrets_manager
+
+            if secrets_manager.delete_leftover(args.keyring, parsed.target, args.window):
+                print(f"shredded window {args.window}: deleted its secret left by an interrupted shred")
+                return _still_held(args.keyring, [args.window])
         raise KeyringError(f"keyring {args.keyring} has no key for window {args.window}; nothing to shred.")
     _confirm(args.window, args.keyring, args.yes)
     shredded = keyring.without_window(args.window)
     _save(shredded, args.keyring)
-    _retire_previous(args.keyring, keyring.version_id)
     print(f"shredded window {args.window}: its digests are now unlinkable")
     if shredded.windows:
         _print(shredded, "kept")
+    return _still_held(args.keyring, [args.window])
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Move a secretsmanager: keyring to a new secret in the one-secret-per-window layout, then
+    delete the old secret (whose earlier versions may hold shredded keys) and its window secrets."""
+    source = parse_ref(args.keyring)
+    if source.scheme != "secretsmanager" or parse_ref(args.to).scheme != "secretsmanager":
+        raise KeyringUsageError(
+            "`keys migrate` moves a secretsmanager: keyring to another secretsmanager: one."
+        )
+    if source.target == parse_ref(args.to).target:
+        raise KeyringUsageError("`keys migrate` needs a new secret (--to) other than --keyring.")
+    keyring = _load(args.keyring)
+    if _exists(args.to):
+        raise KeyringError(
+            f"keyring {args.to} already exists; `keys migrate` moves into a new or placeholder "
+            "keyring only, never over one."
+        )
+    moved = Keyring(keyring.direct, keyring.token, args.to)
+    _save(moved, args.to)
+    copy = kr.load(args.to)
+    if dict(copy.direct) != dict(keyring.direct) or copy.token != keyring.token:
+        raise KeyringError(
+            f"keyring {args.to} does not read back equal to {args.keyring}; nothing was deleted."
+        )
+    from piimask.keys import secrets_manager
+
+    _print(moved, "moved")
+    for name in secrets_manager.delete_keyring(args.keyring, source.target):
+        print(f"deleted secret {name} (every version, no recovery window)")
     return 0
 
 
@@ -174,7 +217,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"init": cmd_init, "add": cmd_add, "rotate": cmd_rotate, "shred": cmd_shred, "list": cmd_list}
+COMMANDS = {
+    "init": cmd_init,
+    "add": cmd_add,
+    "rotate": cmd_rotate,
+    "shred": cmd_shred,
+    "migrate": cmd_migrate,
+    "list": cmd_list,
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -202,6 +252,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p = action("shred", "destroy one window's key for good (crypto-shredding)")
     p.add_argument("--window", required=True, help="window id, e.g. 2024Q1")
     p.add_argument("--yes", action="store_true", help="confirm without a prompt")
+    p = action("migrate", "move a secretsmanager: keyring to a new secret, one secret per window")
+    p.add_argument("--to", required=True, help="the new keyring, secretsmanager:SECRET_ID")
     action("list", "print window ids and key ids (never key bytes)")
 
 

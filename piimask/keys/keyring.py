@@ -31,7 +31,7 @@ __all__ = [
     "MIN_KEY_BYTES",
     "new_keyring",
     "parse_ref",
-    "retire_previous_version",
+    "keyring_from_doc",
     "write_private",
 ]
 
@@ -172,6 +172,11 @@ def parse_keyring(text: str, ref: str, version_id: str | None = None) -> Keyring
         doc = json.loads(text)
     except (json.JSONDecodeError, TypeError):
         raise KeyringError(f"keyring {ref} is not valid JSON.") from None
+    return keyring_from_doc(doc, ref, version_id)
+
+
+def keyring_from_doc(doc: object, ref: str, version_id: str | None = None) -> Keyring:
+    """The keyring JSON of design.md, parsed: every key decoded, checked and distinct."""
     if not isinstance(doc, dict) or doc.get("version") != 1:
         raise KeyringError(f'keyring {ref} must be a JSON object with "version": 1.')
     direct = doc.get("direct")
@@ -226,20 +231,9 @@ def load(ref: str, version_stage: str = "AWSCURRENT") -> Keyring:
         if not text:
             raise KeyringError(f"keyring {ref}: environment variable {parsed.target} is not set.")
         return parse_keyring(text, ref)
-    client = sm_client()
-    try:
-        from botocore.exceptions import BotoCoreError, ClientError
-    except ImportError:  # pragma: no cover - boto3 always brings botocore
-        raise
-    try:
-        resp = client.get_secret_value(SecretId=parsed.target, VersionStage=version_stage)
-    except ClientError as exc:
-        raise aws_error(ref, exc) from None
-    except BotoCoreError as exc:
-        raise KeyringUsageError(
-            f"keyring {ref}: cannot reach Secrets Manager ({type(exc).__name__})."
-        ) from None
-    return parse_keyring(resp.get("SecretString"), ref, resp.get("VersionId"))
+    from piimask.keys import secrets_manager  # it builds on this module
+
+    return secrets_manager.load(ref, parsed.target, version_stage)
 
 
 def _warn_if_shared(path: Path, ref: str) -> None:
@@ -294,7 +288,8 @@ def exists(ref: str) -> bool:
 
 
 def save(keyring: Keyring, ref: str) -> str | None:
-    """Write a keyring; on Secrets Manager as a new version staged AWSCURRENT. Returns the version."""
+    """Write a keyring. On Secrets Manager one secret per window (secrets_manager.py), the keyring
+    secret itself a new version staged AWSCURRENT; returns that version's id."""
     parsed = parse_ref(ref)
     if parsed.scheme == "env":
         raise KeyringUsageError(
@@ -306,30 +301,9 @@ def save(keyring: Keyring, ref: str) -> str | None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_private(path, keyring.to_json())
         return None
-    from botocore.exceptions import ClientError
+    from piimask.keys import secrets_manager  # it builds on this module
 
-    client = sm_client()
-    token = secrets.token_hex(16)
-    try:
-        try:
-            resp = client.put_secret_value(
-                SecretId=parsed.target,
-                SecretString=keyring.to_json(),
-                ClientRequestToken=token,
-                VersionStages=["AWSCURRENT"],
-            )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
-                raise
-            resp = client.create_secret(
-                Name=parsed.target,
-                SecretString=keyring.to_json(),
-                ClientRequestToken=token,
-                Description="piimask keyring (direct window keys, token key)",
-            )
-    except ClientError as exc:
-        raise aws_error(ref, exc) from None
-    return resp.get("VersionId")
+    return secrets_manager.save(keyring, ref, parsed.target)
 
 
 def new_keyring(
@@ -340,23 +314,3 @@ def new_keyring(
     windows = [shift_window(today, rotation, s) for s in range(-back, ahead + 1)]
     direct = {w: secrets.token_bytes(MIN_KEY_BYTES) for w in windows}
     return Keyring(MappingProxyType(direct), secrets.token_bytes(MIN_KEY_BYTES), ref)
-
-
-def retire_previous_version(ref: str, previous_version: str | None) -> str | None:
-    """On Secrets Manager, take AWSPREVIOUS off the version that still holds a shredded key;
-    return what was done (for the console), or None when there is nothing to do."""
-    if parse_ref(ref).scheme != "secretsmanager" or not previous_version:
-        return None
-    from botocore.exceptions import ClientError
-
-    client = sm_client()
-    try:
-        client.update_secret_version_stage(
-            SecretId=parse_ref(ref).target, VersionStage="AWSPREVIOUS", RemoveFromVersionId=previous_version
-        )
-    except ClientError as exc:
-        raise aws_error(ref, exc) from None
-    return (
-        f"secret version {previous_version} unstaged (AWSPREVIOUS removed); Secrets Manager "
-        "deletes unstaged versions on its own schedule"
-    )

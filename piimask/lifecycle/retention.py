@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -27,6 +28,7 @@ from piimask.expr.windows import shift_window, window_id, window_start
 from piimask.frames.read import output_format, read_output
 from piimask.keys import keyring as keyring_mod
 from piimask.keys.keyring import Keyring, key_id
+from piimask.keys.secrets_manager import still_held
 from piimask.lifecycle.rewrite import stage_without
 from piimask.rubric import Rubric, load_rubric
 from piimask.storage.audit import (
@@ -226,9 +228,9 @@ def _apply(
         for w in windows:
             kept = kept.without_window(w)
         keyring_mod.save(kept, keyring_ref)
-        message = keyring_mod.retire_previous_version(keyring_ref, keyring.version_id)
+        message = still_held(keyring_ref, windows)
         if message:
-            print(message)
+            print(message, file=sys.stderr)
         record["keyring"]["shredded"] = True
     record["ended_at"] = utc_now()
     record["outcome"] = "succeeded"

@@ -6,17 +6,23 @@ them succeeded, so a failed run leaves the previous output intact and nothing pa
 
 from __future__ import annotations
 
+import os
 import posixpath
+import signal
 import time
 
 from pyspark.sql import SparkSession
 
 from piimask.storage.paths import is_within, normalize
 
-__all__ = ["STALE_PUBLISH_S", "Storage"]
+__all__ = ["KILL_ENV", "STALE_PUBLISH_S", "Storage"]
 
 STARTED, RETIRED = ".swap-started", ".old-retired"  # markers inside a swap's trash
 STALE_PUBLISH_S = 3600.0  # a swap whose trash is this old was left by a process that died
+# A test seam, read at one point: with this variable naming a dataset's folder (``output``),
+# the process kills itself (SIGKILL, no handler runs) once that dataset's old entries are all
+# moved aside and before any new one is placed: where a killed swap leaves least visible.
+KILL_ENV = "PIIMASK_TEST_KILL_IN_PUBLISH"
 
 
 class Storage:
@@ -153,6 +159,8 @@ class Storage:
                 self._move(posixpath.join(final, name), posixpath.join(trash, name))
                 moved.append(name)
             self.write_text(posixpath.join(trash, RETIRED), "")
+            if os.environ.get(KILL_ENV) and os.environ[KILL_ENV] == posixpath.basename(final.rstrip("/")):
+                os.kill(os.getpid(), signal.SIGKILL)
             for name in self._visible(staging):
                 self._move(posixpath.join(staging, name), posixpath.join(final, name))
                 placed.append(name)
@@ -166,10 +174,12 @@ class Storage:
         self.delete(trash)
         self.delete(staging)
 
-    def finish_publications(self, final: str, older_than_s: float = STALE_PUBLISH_S) -> list[str]:
-        """Complete every swap in ``final`` whose process died: its stage was complete (a
-        transaction publishes only after its record is written) and the raw zone was published
-        first, so the swap is rolled forward. Returns the trash folders found (names only)."""
+    def finish_publications(self, final: str, older_than_s: float | None = None) -> list[str]:
+        """Complete every swap in ``final`` whose process died (its trash is ``older_than_s``
+        old, default ``STALE_PUBLISH_S``): its stage was complete (a transaction publishes only
+        after its record is written) and the raw zone was published first, so the swap is rolled
+        forward. Returns the trash folders found (names only)."""
+        older_than_s = STALE_PUBLISH_S if older_than_s is None else older_than_s
         finished = []
         for name in self.list(final):
             if not (name.startswith(".") and name.endswith(".previous")):

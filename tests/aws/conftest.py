@@ -18,6 +18,20 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
 
+@pytest.fixture(autouse=True)
+def _root_logging_restored():
+    """`pii-mask` commands called in-process run logging.basicConfig, which binds a handler to
+    the test's captured stderr; later tests would log into that closed stream (and Python then
+    prints the record, request paths included, into their captured stderr). Undo it."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
 @pytest.fixture(scope="module")
 def iam_stack(tmp_path_factory):
     from aws_support.cfn import make_stack

@@ -7,7 +7,6 @@ refusal honestly. A stubbed client shows the same request succeeding against a r
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -33,9 +32,17 @@ BUCKET = "piimask-artifacts-test"
 KEYRING = "secretsmanager:piimask/keyring"
 
 
+@pytest.fixture(scope="module")
+def kit_wheel(tmp_path_factory) -> Path:
+    """Built once by the project's build backend; deploys in this module ship it (--wheel)."""
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
 @pytest.fixture
-def workdir(tmp_path):
+def workdir(tmp_path, kit_wheel):
     shutil.copy(ROOT / "rubric.yaml", tmp_path / "rubric.yaml")
+    (tmp_path / "wheel").mkdir()
+    shutil.copy(kit_wheel, tmp_path / "wheel" / kit_wheel.name)
     script = tmp_path / "pii_masking_job.py"
     script.write_text("from piimask.job import main\n", encoding="utf-8")
     return tmp_path
@@ -54,6 +61,7 @@ def _plan(workdir: Path, **overrides) -> Plan:
         quarantine="s3://raw/quarantine/",
         vault="s3://raw/vault/",
         region="us-east-1",
+        wheel=next((workdir / "wheel").glob("*.whl")),
     )
     values.update(overrides)
     return Plan(**values)
@@ -204,6 +212,8 @@ def test_cli_prints_a_summary_without_key_material(workdir, capsys):
         str(workdir / "rubric.yaml"),
         "--script",
         str(workdir / "pii_masking_job.py"),
+        "--wheel",  # built once for the module (a build per deploy costs seconds of pip)
+        str(next((workdir / "wheel").glob("*.whl"))),
     ]
     assert main(argv) == 0
     out = capsys.readouterr().out
@@ -212,41 +222,48 @@ def test_cli_prints_a_summary_without_key_material(workdir, capsys):
     assert "no changes" in capsys.readouterr().out
 
 
-def test_wheel_is_reproducible_and_installable(tmp_path):
-    import subprocess
-    import sys
+def test_wheel_is_built_by_the_build_backend_from_a_clean_copy_and_reproducibly(tmp_path, kit_wheel):
+    """setuptools keeps a build/ folder in the source tree and would carry a deleted module into
+    the next wheel; the kit builds from a clean copy, so the second wheel of a tree whose module
+    was deleted equals (by content) the wheel of the kit's own tree."""
     import zipfile
 
     from piimask.aws.deploy import content_digest
 
-    a = build_wheel(tmp_path / "a")
-    b = build_wheel(tmp_path / "b")
-    assert a.read_bytes() == b.read_bytes() and content_digest(a) == content_digest(b)
-    names = zipfile.ZipFile(a).namelist()
+    tree = tmp_path / "tree"
+    shutil.copytree(ROOT / "piimask", tree / "piimask", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tree / "pyproject.toml")
+    (tree / "piimask" / "gone.py").write_text("X = 1\n")
+    first = build_wheel(tmp_path / "one", root=tree)
+    (tree / "piimask" / "gone.py").unlink()
+    second = build_wheel(tmp_path / "two", root=tree)
+    assert "piimask/gone.py" in zipfile.ZipFile(first).namelist()
+    assert "piimask/gone.py" not in zipfile.ZipFile(second).namelist()
+    assert content_digest(second) == content_digest(kit_wheel)  # same tree, same content
+    names = zipfile.ZipFile(kit_wheel).namelist()
     assert (
         "piimask/aws/recipe.py" in names
         and "piimask/treatments/freetext/names.json" in names
         and "piimask-0.1.0.dist-info/RECORD" in names
     )
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    generator = zipfile.ZipFile(kit_wheel).read("piimask-0.1.0.dist-info/WHEEL").decode()
+    assert "Generator: setuptools" in generator  # pyproject.toml's backend, not a hand-written writer
+
+
+def test_the_wheel_installs(tmp_path, kit_wheel):
+    import subprocess
+    import sys
+
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--no-deps",
-            "--no-index",
-            "--target",
-            str(tmp_path / "site"),
-            str(a),
-        ],
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target",
+         str(tmp_path / "site"), str(kit_wheel)],
         capture_output=True,
         text=True,
-    )
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "site" / "piimask" / "rubric" / "load.py").is_file()
-    assert json.loads(json.dumps(names))  # names are plain strings
+    assert "pii-mask" in (tmp_path / "site" / "piimask-0.1.0.dist-info" / "entry_points.txt").read_text()
 
 
 @pytest.mark.usefixtures("aws")

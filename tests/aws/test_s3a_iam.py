@@ -8,22 +8,28 @@ one left (the job, then a second run over it, then the lifecycle commands).
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import signal
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import pyarrow.parquet as pq
 import pytest
-from aws_support.cfn import ACCOUNT, load_template
+from aws_fixtures import secret_versions_holding
+from aws_support.cfn import ACCOUNT, expire_noncurrent, load_template, object_versions
 from lifecycle_fixtures import CANARIES, PEOPLE, ROOT, SUBJECT, digest, input_files, plain_token, write_csv
 from py4j.protocol import Py4JJavaError
 
+from piimask.cli import main as cli_main
 from piimask.errors import guarded
 from piimask.job import RunOptions, run
-from piimask.keys.keyring import new_keyring, save
+from piimask.keys.keyring import KeyringError, new_keyring, save
 from piimask.lifecycle.detokenize import detokenize
 from piimask.lifecycle.erase import erase
 from piimask.lifecycle.retention import retention
-from piimask.storage.fs import STARTED, Storage
+from piimask.storage.fs import Storage
 from piimask.verify import verify
 
 RUBRIC = str(ROOT / "rubric.yaml")
@@ -47,10 +53,9 @@ def world(s3a, tmp_path_factory):
         write_csv(folder / f"part{n}.csv", rows)
         admin_s3.upload_file(str(folder / f"part{n}.csv"), stack.raw, f"input/part{n}.csv")
     keyring = new_keyring("quarterly", back=8, ahead=4, now=datetime(2026, 4, 22))
-    server.admin.client("secretsmanager").put_secret_value(
-        SecretId=stack.keyring_secret, SecretString=keyring.to_json()
-    )
     ref = f"secretsmanager:{stack.keyring_secret}"
+    with acting_as(server.admin):  # what `pii-mask keys init` does: one secret per window
+        save(keyring, ref)
     options = RunOptions(
         RUBRIC,
         f"s3://{stack.raw}/input/",
@@ -60,6 +65,18 @@ def world(s3a, tmp_path_factory):
         ref,
     )
     return server, stack, keyring, options, folder
+
+
+@contextmanager
+def acting_as(creds):
+    """boto3's default chain (the keyring's client) as ``creds`` for the block."""
+    import boto3
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in creds.environment().items():
+            mp.setenv(name, value)
+        mp.setattr(boto3, "DEFAULT_SESSION", None)
+        yield
 
 
 def object_keys(server, bucket: str) -> list[str]:
@@ -221,6 +238,37 @@ def test_erase_removes_the_person_on_s3_and_verify_still_passes(spark, world, tm
     assert report.passed, [r.message for r in report.failed]
     others = {digest(k, PEOPLE[1][1]) for k in keyring.direct.values()}
     assert emails & others  # the other people are still there
+    # The buckets are versioned: the runs' and the erasure's replaced objects are noncurrent
+    # versions that still hold the person, until the lifecycle rule the certificate names acts.
+    raw_zone = ("quarantine/", "vault/")
+    assert versions_holding(server, stack.masked, ("output/",), gone)
+    assert versions_holding(server, stack.raw, raw_zone, set(CANARIES))
+    s3, kept = server.admin.client("s3"), spark.read.parquet(options.output).count()
+    assert expire_noncurrent(s3, stack.masked) and expire_noncurrent(s3, stack.raw)
+    assert versions_holding(server, stack.masked, ("output/",), gone) == []
+    assert versions_holding(server, stack.raw, raw_zone, set(CANARIES)) == []
+    assert versions_holding(server, stack.masked, ("output/",), others)  # the check can see rows
+    assert spark.read.parquet(options.output).count() == kept  # current objects untouched
+
+
+def versions_holding(server, bucket: str, prefixes: tuple[str, ...], values: set[str]) -> list:
+    """(key, version id) of every object version under ``prefixes``, current or noncurrent, that
+    holds one of ``values``: as a cell of a Parquet file, or anywhere in any other object."""
+    s3 = server.admin.client("s3")
+    found = []
+    for key, version in object_versions(s3, bucket):
+        if not key.startswith(prefixes):
+            continue
+        body = s3.get_object(Bucket=bucket, Key=key, VersionId=version)["Body"].read()
+        if body[:4] == b"PAR1":
+            table = pq.read_table(io.BytesIO(body))
+            cells = {str(v) for column in table.columns for v in column.to_pylist() if v is not None}
+            hit = bool(cells & values)
+        else:
+            hit = any(v.encode() in body for v in values)
+        if hit:
+            found.append((key, version))
+    return found
 
 
 def test_retention_removes_expired_rows_on_s3(spark, world, tmp_path):
@@ -234,21 +282,65 @@ def test_retention_removes_expired_rows_on_s3(spark, world, tmp_path):
     assert spark.read.parquet(options.output).count() == before - record["counts"]["rows_removed"]
 
 
-def test_a_publication_killed_half_way_is_completed_by_the_next_transaction_on_s3(spark, world):
-    """The state a kill leaves while the old version's objects are being moved aside (S3 has no
-    folder rename): the stage is complete, part of the old version is in the trash."""
+def test_a_job_killed_during_publication_leaves_the_previous_version_whole_and_the_next_run_repairs(
+    spark, world, monkeypatch
+):
+    """The job runs in its own process and is killed (SIGKILL, at the seam fs.KILL_ENV) after
+    the old output's objects were all moved aside and before any new one is placed. What S3
+    cannot give (no folder rename) and docs/aws.md says: readers see no output until the swap
+    is completed. What holds: the previous version is whole in the swap's trash, the new one is
+    whole in its stage with its audit record, no mix of the two is visible, and the next
+    transaction on the output (once the swap is STALE_PUBLISH_S old) rolls it forward."""
+    from aws_support.job_process import run_job_process
+
+    from piimask.storage import fs
+
     server, stack, _, options, _ = world
-    store, output = Storage(spark), options.output.rstrip("/")
-    old = spark.read.parquet(options.output)
-    new_rows = old.count() - 1
-    stage = f"{output}/.staging-20261207T000000Z-0a0b0c0d"
-    old.limit(new_rows).write.parquet(stage)
-    store.write_text(f"{stage}.previous/{STARTED}", "")
-    first = next(n for n in store.list(output) if n.startswith("part-"))
-    store.rename(f"{output}/{first}", f"{stage}.previous/{first}")  # killed here
-    assert store.finish_publications(output, older_than_s=0) == [
-        ".staging-20261207T000000Z-0a0b0c0d.previous"
-    ]
-    assert spark.read.parquet(options.output).count() == new_rows
+    output = options.output.rstrip("/")
+    old_rows = spark.read.parquet(options.output).count()
+    old_keys = [k for k in object_keys(server, stack.masked) if "/." not in k]
+    audits = [k for k in old_keys if k.startswith("output/_audit/")]
+    args = [
+        options.rubric, options.input, options.output, options.quarantine, options.vault, options.keyring
+    ]  # fmt: skip
+    done = run_job_process(stack.job, server.tls, args, {fs.KILL_ENV: "output"})
+    assert done.returncode == -signal.SIGKILL, done.stderr[-3000:]
+    store = Storage(spark)
+    hidden = store.list(output)
+    assert [n for n in hidden if not n.startswith(".")] == []  # nothing visible: no mix, no part
+    (trash,) = [n for n in hidden if n.endswith(".previous")]
+    stage = trash.removesuffix(".previous")
+    assert stage in hidden
+    moved = {k.replace(f"output/{trash}/", "output/", 1) for k in object_keys(server, stack.masked)}
+    assert set(old_keys) <= moved  # every object of the previous version, in the trash
+    assert spark.read.parquet(f"{output}/{trash}").count() == old_rows  # whole and readable
+    staged_audit = store.list(f"{output}/{stage}/_audit")
+    assert len([n for n in staged_audit if n.endswith(".json")]) == len(audits) + 1
+    monkeypatch.setattr(fs, "STALE_PUBLISH_S", 0.0)  # the hour has passed
+    record = run(spark, options)
+    assert spark.read.parquet(options.output).count() == record["counts"]["rows_out"]
     masked = object_keys(server, stack.masked)
     assert all(k.startswith("output/") for k in masked) and not [k for k in masked if "/." in k]
+    after = [k for k in masked if k.startswith("output/_audit/") and k.endswith(".json")]
+    assert len(after) == len([a for a in audits if a.endswith(".json")]) + 2  # killed run's, then this
+
+
+def test_after_keys_shred_no_api_call_returns_the_key_and_the_job_refuses_the_window(spark, world, capsys):
+    """`keys shred` by the deployer (the admin); then every Secrets Manager read the admin can
+    make (every secret, every version id including deprecated ones, every stage) misses the key,
+    and the job, under the job role, refuses the rows of that window and writes nothing."""
+    server, stack, keyring, options, _ = world
+    ref, window = options.keyring, "2026Q1"  # input rows from January fall in it
+    sm = server.admin.client("secretsmanager")
+    assert secret_versions_holding(sm, keyring.direct[window])  # the sweep finds it before
+    with acting_as(server.admin):
+        code = cli_main(["keys", "shred", "--keyring", ref, "--window", window, "--yes"])
+    out = capsys.readouterr()
+    assert code == 0 and "still hold" not in out.err
+    assert secret_versions_holding(sm, keyring.direct[window]) == []
+    assert secret_versions_holding(sm, keyring.direct["2026Q2"])  # the others are kept
+    before = object_keys(server, stack.masked)
+    with pytest.raises(KeyringError, match=f"no key for window.*{window}"):
+        run(spark, options)
+    assert object_keys(server, stack.masked) == before  # nothing written or published
+    assert not [k for k in object_keys(server, stack.raw) if "/." in k]

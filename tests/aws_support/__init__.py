@@ -10,6 +10,7 @@
 * ``spark_conf``: the S3A settings that point the running SparkSession at the server as one
   principal, and the JVM truststore for moto's certificate.
 * ``tls``: that certificate and truststore.
+* ``job_process``: the job in a process of its own on S3A as one principal, so a test can kill it.
 
 tests/aws/conftest.py turns these into module-scoped fixtures (moto's state and its enforcement
 switch are global to the process, so each module that enforces IAM turns it off again).

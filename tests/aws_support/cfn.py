@@ -9,8 +9,10 @@ loudly instead of yielding a silently different policy.
 default encryption, the keyring secret) with the calls CloudFormation would make, because moto's
 CloudFormation stores an IAM role's inline policy in a form its own IAM cannot evaluate. It then
 creates the job's principal: an IAM user whose only policy is GlueJobRole's, resolved, unchanged.
-Versioning stays off in moto: its ListObjectsV2 still reports prefixes whose objects are all
-delete markers, which breaks Hadoop's commit on the second write (a moto bug, not S3's).
+The raw and masked buckets are versioned with the template's lifecycle rules, as the stack makes
+them (moto stores the rules and never acts on them: ``expire_noncurrent`` applies them, as S3
+would once their days have passed). moto's listing of prefixes whose objects are all delete
+markers is patched in shims.py.
 """
 
 from __future__ import annotations
@@ -24,7 +26,16 @@ import yaml
 
 from .server import REGION, Creds, MotoIam
 
-__all__ = ["ACCOUNT", "Resolver", "Stack", "job_role_policies", "load_template", "make_stack"]
+__all__ = [
+    "ACCOUNT",
+    "Resolver",
+    "Stack",
+    "expire_noncurrent",
+    "job_role_policies",
+    "load_template",
+    "make_stack",
+    "object_versions",
+]
 
 ACCOUNT = "123456789012"  # moto's default account
 TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "template.yaml"
@@ -123,8 +134,16 @@ class Stack:
     policies: dict[str, dict]
 
 
-def _bucket(s3, name: str, key_arn: str) -> None:
+def _bucket(s3, name: str, key_arn: str, properties: dict, resolver: Resolver) -> None:
+    """A bucket with KMS default encryption and the template's versioning and lifecycle rules."""
     s3.create_bucket(Bucket=name)
+    if properties.get("VersioningConfiguration", {}).get("Status") == "Enabled":
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    rules = resolver.resolve(properties.get("LifecycleConfiguration", {}).get("Rules", []))
+    if rules:
+        s3.put_bucket_lifecycle_configuration(
+            Bucket=name, LifecycleConfiguration={"Rules": [_lifecycle_rule(r) for r in rules]}
+        )
     s3.put_bucket_encryption(
         Bucket=name,
         ServerSideEncryptionConfiguration={
@@ -141,6 +160,54 @@ def _bucket(s3, name: str, key_arn: str) -> None:
     )
 
 
+def _lifecycle_rule(rule: dict) -> dict:
+    """A CloudFormation lifecycle rule in S3's API shape."""
+    out: dict[str, Any] = {"ID": rule["Id"], "Status": rule["Status"], "Filter": {"Prefix": ""}}
+    if "NoncurrentVersionExpiration" in rule:
+        days = int(rule["NoncurrentVersionExpiration"]["NoncurrentDays"])
+        out["NoncurrentVersionExpiration"] = {"NoncurrentDays": days}
+    if rule.get("ExpiredObjectDeleteMarker"):
+        out["Expiration"] = {"ExpiredObjectDeleteMarker": True}
+    if "AbortIncompleteMultipartUpload" in rule:
+        days = int(rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])
+        out["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": days}
+    return out
+
+
+def expire_noncurrent(s3, bucket: str) -> int:
+    """Do what the bucket's lifecycle rules do once their days have passed: delete every
+    noncurrent version (NoncurrentVersionExpiration), then every delete marker left with no
+    version behind it (ExpiredObjectDeleteMarker). Refuses a bucket without those rules.
+    Returns how many versions and markers were deleted."""
+    rules = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert any("NoncurrentVersionExpiration" in r for r in rules), f"{bucket}: no noncurrent rule"
+    assert any(r.get("Expiration", {}).get("ExpiredObjectDeleteMarker") for r in rules)
+    versions, markers = _versions(s3, bucket)
+    doomed = [(v["Key"], v["VersionId"]) for v in versions if not v["IsLatest"]]
+    doomed += [(m["Key"], m["VersionId"]) for m in markers if not m["IsLatest"]]
+    for key, version in doomed:
+        s3.delete_object(Bucket=bucket, Key=key, VersionId=version)
+    versions, markers = _versions(s3, bucket)
+    live = {v["Key"] for v in versions}
+    lone = [(m["Key"], m["VersionId"]) for m in markers if m["Key"] not in live]
+    for key, version in lone:
+        s3.delete_object(Bucket=bucket, Key=key, VersionId=version)
+    return len(doomed) + len(lone)
+
+
+def _versions(s3, bucket: str) -> tuple[list[dict], list[dict]]:
+    versions, markers = [], []
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+        versions += page.get("Versions", [])
+        markers += page.get("DeleteMarkers", [])
+    return versions, markers
+
+
+def object_versions(s3, bucket: str) -> list[tuple[str, str]]:
+    """(key, version id) of every object version in the bucket, current or not."""
+    return [(v["Key"], v["VersionId"]) for v in _versions(s3, bucket)[0]]
+
+
 def make_stack(server: MotoIam, prefix: str = "piimask") -> Stack:
     admin = server.admin
     template = load_template()
@@ -151,13 +218,13 @@ def make_stack(server: MotoIam, prefix: str = "piimask") -> Stack:
         "ArtifactsBucket": f"{prefix}-artifacts",
     }
     s3 = admin.client("s3")
-    for name in names.values():
-        _bucket(s3, name, key["Arn"])
     resources: dict[str, dict[str, str]] = {
         logical: {"Ref": name, "Arn": f"arn:aws:s3:::{name}"} for logical, name in names.items()
     }
     resources["DataKey"] = {"Ref": key["KeyId"], "Arn": key["Arn"]}
     resolver = Resolver(template, resources)
+    for logical, name in names.items():
+        _bucket(s3, name, key["Arn"], template["Resources"][logical]["Properties"], resolver)
     secret_name = resolver.ref("KeyringSecretName")
     secret = admin.client("secretsmanager").create_secret(
         Name=secret_name, KmsKeyId=key["KeyId"], SecretString='{"piimask-keyring-placeholder": true}'

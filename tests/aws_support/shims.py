@@ -129,7 +129,7 @@ def _resource_arns() -> None:
             return {}
 
     def secret_arn(self) -> str:
-        secret_id = params(self).get("SecretId")
+        secret_id = params(self).get("SecretId") or params(self).get("Name")  # Name: CreateSecret
         if not secret_id:
             return "*"
         secret = self.backend.secrets.get(secret_id)
@@ -160,7 +160,30 @@ def _resource_arns() -> None:
     SecretsManagerResponse._piimask_patched = True
 
 
+def _no_prefixes_of_deleted_objects() -> None:
+    """moto's ListObjects(V2) with a delimiter reports a common prefix for every key name in a
+    versioned bucket, including keys whose current version is a delete marker; S3 lists only
+    prefixes that hold a current object. Hadoop then sees a folder it just deleted (its commit's
+    ``_temporary``, a published stage) and fails the next write. Drop such prefixes."""
+    from moto.s3.models import FakeDeleteMarker, S3Backend
+
+    if getattr(S3Backend, "_piimask_prefix_patched", False):
+        return
+    original = S3Backend.list_objects
+
+    def list_objects(self, bucket, prefix, delimiter, marker, max_keys):
+        keys, folders, truncated, next_marker = original(self, bucket, prefix, delimiter, marker, max_keys)
+        if delimiter and folders:
+            live = [n for n, k in bucket.keys.items() if not isinstance(k, FakeDeleteMarker)]
+            folders = [f for f in folders if any(n.startswith(f) for n in live)]
+        return keys, folders, truncated, next_marker
+
+    S3Backend.list_objects = list_objects
+    S3Backend._piimask_prefix_patched = True
+
+
 def patch_moto() -> None:
     _sigv4_signed_headers()
     _s3_iam_actions()
     _resource_arns()
+    _no_prefixes_of_deleted_objects()

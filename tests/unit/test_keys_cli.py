@@ -11,6 +11,8 @@ import json
 
 import pytest
 from aws_fixtures import aws, client, moto_server  # noqa: F401
+from aws_fixtures import secret_versions_holding as holders
+from botocore.exceptions import ClientError
 
 from piimask.cli import main
 from piimask.expr.windows import shift_window, window_id
@@ -104,7 +106,7 @@ columns:
 
 
 @pytest.mark.usefixtures("aws")
-def test_secretsmanager_versions_are_staged_explicitly(capsys, monkeypatch):
+def test_shred_leaves_no_secret_version_holding_the_key(capsys, monkeypatch):
     sm = client("secretsmanager")
     calls = []
     real_client = kr.sm_client
@@ -124,15 +126,74 @@ def test_secretsmanager_versions_are_staged_explicitly(capsys, monkeypatch):
     assert run(capsys, "init", "--keyring", ref, "--back", "0", "--ahead", "1")[0] == 0
     assert run(capsys, "rotate", "--keyring", ref, "--ahead", "3")[0] == 0
     window = kr.load(ref).windows[-1]
-    assert run(capsys, "shred", "--keyring", ref, "--window", window, "--yes")[0] == 0
+    key, kept = kr.load(ref).direct[window], kr.load(ref).direct[kr.load(ref).windows[0]]
+    assert {name for name, _ in holders(sm, key)} == {f"{SECRET}/window/{window}"}  # its own secret only
+    code, out = run(capsys, "shred", "--keyring", ref, "--window", window, "--yes")
+    assert code == 0 and "earlier version" not in out
     assert calls and all(stages == ["AWSCURRENT"] for stages in calls)
+    assert holders(sm, key) == []  # no version of any secret returns it
+    assert holders(sm, kept)  # the check finds a key that is there
+    with pytest.raises(sm.exceptions.ResourceNotFoundException):
+        sm.get_secret_value(SecretId=f"{SECRET}/window/{window}", VersionStage="AWSCURRENT")
+    # AWS answers ResourceNotFoundException; moto 5.2.6 fails with a 500 (a KeyError): either way
+    # no version id is listed
+    with pytest.raises(ClientError):
+        sm.list_secret_version_ids(SecretId=f"{SECRET}/window/{window}", IncludeDeprecated=True)
+    assert window not in kr.load(ref).windows and len(kr.load(ref).windows) == 3
+    assert len(sm.list_secret_version_ids(SecretId=SECRET)["Versions"]) >= 4  # the root's history
 
-    versions = sm.list_secret_version_ids(SecretId=SECRET)["Versions"]
-    current = [v for v in versions if "AWSCURRENT" in v.get("VersionStages", [])]
-    previous = [v for v in versions if "AWSPREVIOUS" in v.get("VersionStages", [])]
-    assert len(current) == 1 and previous == []  # the version that held the key is unstaged
-    assert len(versions) >= 4
-    assert window not in kr.load(ref).direct
+
+@pytest.mark.usefixtures("aws")
+def test_a_window_secret_deleted_by_hand_reads_as_shredded(capsys, caplog):
+    sm = client("secretsmanager")
+    ref = f"secretsmanager:{SECRET}"
+    assert run(capsys, "init", "--keyring", ref, "--back", "1", "--ahead", "1")[0] == 0
+    gone, kept = kr.load(ref).windows[0], kr.load(ref).windows[1:]
+    sm.delete_secret(SecretId=f"{SECRET}/window/{gone}", ForceDeleteWithoutRecovery=True)
+    assert kr.load(ref).windows == kept  # no key for it: its rows are refused, as after a shred
+    assert f"window {gone} is listed but its secret" in caplog.text
+    assert run(capsys, "rotate", "--keyring", ref, "--ahead", "2")[0] == 0
+    caplog.clear()
+    assert gone not in kr.load(ref).windows and "is listed but" not in caplog.text  # dropped
+
+
+@pytest.mark.usefixtures("aws")
+def test_a_single_secret_keyring_is_read_then_moved_to_one_secret_per_window(capsys):
+    """The older layout (every window key in the keyring secret) stays readable; a shred on it
+    says which versions still hold the key; `keys migrate` to a new secret plus deleting the old
+    one leaves no copy."""
+    sm = client("secretsmanager")
+    old, new = f"secretsmanager:{SECRET}", f"secretsmanager:{SECRET}-v2"
+    legacy = kr.new_keyring("quarterly", back=1, ahead=1)
+    sm.create_secret(Name=SECRET, SecretString=legacy.to_json())
+    assert dict(kr.load(old).direct) == dict(legacy.direct)
+    first, second = legacy.windows[0], legacy.windows[1]
+    code, out = run(capsys, "shred", "--keyring", old, "--window", first, "--yes")
+    assert code == 1 and "still hold" in out and "keys migrate" in out and first not in kr.load(old).direct
+    held = holders(sm, legacy.direct[first])  # the message is honest: the old versions hold it
+    assert {name for name, _ in held} == {SECRET} and all(v in out for v in _old_versions(sm))
+    windows = kr.load(old).windows
+    code, out = run(capsys, "migrate", "--keyring", old, "--to", new)
+    assert code == 0 and kr.load(new).windows == windows and f"deleted secret {SECRET} " in out
+    assert holders(sm, legacy.direct[first]) == []
+    assert not [s for s in sm.list_secrets()["SecretList"] if not s["Name"].startswith(f"{SECRET}-v2")]
+    code, out = run(capsys, "shred", "--keyring", new, "--window", second, "--yes")
+    assert code == 0 and holders(sm, legacy.direct[second]) == []
+    assert_no_key_material(new, out)
+    sm.create_secret(Name=SECRET, SecretString=legacy.to_json())
+    assert run(capsys, "migrate", "--keyring", old, "--to", new)[0] == 1  # never over a keyring
+
+
+def _old_versions(sm) -> list[str]:
+    """The keyring secret's versions written in the single-secret layout (they hold "direct" keys)."""
+    versions = sm.list_secret_version_ids(SecretId=SECRET, IncludeDeprecated=True)["Versions"]
+    return [
+        v["VersionId"]
+        for v in versions
+        if json.loads(sm.get_secret_value(SecretId=SECRET, VersionId=v["VersionId"])["SecretString"]).get(
+            "direct"
+        )
+    ]
 
 
 @pytest.mark.usefixtures("aws")

@@ -10,6 +10,7 @@ import yaml
 
 from piimask.aws.deploy import Plan, job_definition
 from piimask.aws.recipe import build_recipe
+from piimask.keys.secrets_manager import window_secret
 from piimask.rubric import load_rubric
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,7 +100,14 @@ def test_role_is_least_privilege(template):
     for s in statements.values():
         actions += [s["Action"]] if isinstance(s["Action"], str) else s["Action"]
     assert not any(a.endswith("*") for a in actions), actions
-    assert statements["ReadTheKeyring"]["Resource"] == {"Ref": "KeyringSecret"}
+    # the keyring secret and its window secrets (secrets_manager.window_secret), nothing else
+    assert statements["ReadTheKeyring"]["Resource"] == [
+        {"Ref": "KeyringSecret"},
+        {
+            "Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:"
+            + window_secret("${KeyringSecretName}", "*")
+        },
+    ]
     assert statements["ReadInput"]["Action"] == "s3:GetObject"
     # the prefix's own key (S3A's HEAD probe) and what lies below it; tests/aws runs the job
     # under exactly this policy
