@@ -4,15 +4,17 @@ in the shared local session and a file-based catalog (tests/conftest.py)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 from pathlib import Path
 
-from lifecycle_fixtures import ROOT, row, write_csv
+from lifecycle_fixtures import ROOT, SUBJECT, row, write_csv
 from pyspark.sql import functions as F
 
 from piimask.job import RunOptions, run
 from piimask.keys.keyring import new_keyring, save
+from piimask.lifecycle.erase import erase
 from piimask.storage.iceberg import Table
 from piimask.verify import verify
 
@@ -106,4 +108,19 @@ def test_k_holds_over_the_table_across_incremental_runs_and_held_rows_are_releas
     q = spark.read.parquet(str(quarantine))
     assert q.count() == 1  # written once, by run 3, not again by the re-run
     assert len(held_partitions(quarantine)) == 1
-    assert spark.read.parquet(str(held_partitions(quarantine)[0])).count() == 1  # D, still waiting
+    held = spark.read.parquet(str(held_partitions(quarantine)[0]))
+    assert held.count() == 1 and held.first()["operator_email"] == SUBJECT[1]  # D, still waiting
+
+    # erasing the held row's person also removes the held raw row (it is in the raw zone)
+    values = tmp_path / "values.txt"
+    values.write_text(SUBJECT[1] + "\n", encoding="utf-8")
+    result = erase(
+        spark, RUBRIC, table, str(tmp_path / "vault"), ref, "operator_email", str(values),
+        quarantine=str(quarantine),
+    )  # fmt: skip
+    assert result.certificate["counts"]["held_rows_removed"] == 1
+    assert SUBJECT[1] not in json.dumps(result.certificate)
+    left = [spark.read.parquet(str(p)) for p in held_partitions(quarantine)]
+    assert sum(df.where(F.col("operator_email") == SUBJECT[1]).count() for df in left) == 0
+    report = verify(spark, RUBRIC, table)
+    assert report.passed, [(r.check, r.message) for r in report.failed]
