@@ -20,7 +20,9 @@ Owns: the table side of a run. Imports: storage, verify, rubric.
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -78,6 +80,20 @@ def adaptive_off(spark):
         conf.set("spark.sql.adaptive.enabled", before)
 
 
+PAUSE_ENV = "PIIMASK_TEST_PAUSE_AT"  # a test seam: "POINT:MARKER_FILE"; never set in production
+
+
+def pause_point(point: str) -> None:
+    """A test seam: when ``PIIMASK_TEST_PAUSE_AT`` is ``POINT:FILE`` for this point, write FILE
+    and sleep, so a test can SIGKILL the run at a known step (tests/e2e/test_table_kill.py)."""
+    name, _, marker = os.environ.get(PAUSE_ENV, "").partition(":")
+    if name != point or not marker:
+        return
+    with open(marker, "w", encoding="utf-8") as fh:
+        fh.write(str(os.getpid()))
+    time.sleep(600)
+
+
 def branch_for(run_id: str) -> str:
     return "audit_" + re.sub(r"[^A-Za-z0-9_]", "_", run_id)
 
@@ -105,6 +121,7 @@ class TableRun:
 
     def publish(self) -> int:
         """Fast-forward main to the branch; return main's new snapshot id."""
+        pause_point("before_fast_forward")
         try:
             self.table.fast_forward(self.branch)
         except Exception as exc:  # main moved since the branch was made: another writer
