@@ -13,6 +13,7 @@ from lifecycle_fixtures import ROOT, SUBJECT, row, write_csv
 from pyspark.sql import functions as F
 
 from piimask.job import RunOptions, run
+from piimask.job.cli import summary
 from piimask.keys.keyring import new_keyring, save
 from piimask.lifecycle.erase import erase
 from piimask.storage.iceberg import Table
@@ -61,6 +62,7 @@ def test_k_holds_over_the_table_across_incremental_runs_and_held_rows_are_releas
         )
         record = run(spark, o)
         c = record["counts"]
+        assert f"held back {c['rows_held']}" in summary(record)  # what `pii-mask run` prints
         assert c["rows_in"] == (
             c["rows_out"] + c["rows_quarantined"] + c["rows_suppressed"] + c["rows_held"]
             + c["rows_already_in_table"]
