@@ -32,12 +32,23 @@ def summary(record: dict) -> str:
         f"  vault         : {record['vault']['path']}  ({c['vault_entries_added']} new entries)",
         _where_audited(record),
         f"  rows in {c['rows_in']} = out {c['rows_out']} + quarantined {c['rows_quarantined']} "
-        f"+ suppressed {c['rows_suppressed']}",
+        f"+ suppressed {c['rows_suppressed']}"
+        + (
+            f" + held back {c['rows_held']} + already in the table {c['rows_already_in_table']}"
+            if "rows_held" in c
+            else ""
+        ),
     ]
     for code, n in sorted(record["quarantine_reasons"].items()):
         lines.append(f"    quarantined for {code}: {n}")
     p = record.get("privacy")
-    if p:
+    if p and p.get("scope") == "table":  # k over the whole table: rows wait instead of being dropped
+        lines.append(
+            f"  k-anonymity   : k {p['k']} ({p['action']}) over the table; {p['rows_released']} rows "
+            f"released ({p['rows_generalized']} generalized), {p['rows_held']} held back "
+            f"({c['rows_from_hold']} of the rows in came from the held rows)"
+        )
+    elif p:
         lines.append(
             f"  k-anonymity   : k {p['k']} ({p['action']}), smallest class {p['k_achieved']}, "
             f"{p['classes']} classes; {p['rows_generalized']} rows generalized, "

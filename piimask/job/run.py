@@ -28,13 +28,16 @@ from piimask.frames.keys import DIRECT_IPAD, WINDOW, keys_frame, token_key_frame
 from piimask.frames.read import REPLACEMENT, InputEncodingError, check_columns, output_writer, read_input
 from piimask.frames.validation import check_types, reason_codes
 from piimask.job import privacy as privacy_mod
+from piimask.job.hold import RAW, HeldStore, with_held
 from piimask.job.mask import mask
 from piimask.job.options import RunOptions, check_paths
 from piimask.job.review import check_full_scan, check_reviewed, full_scan
-from piimask.job.table import TableRun, prepare_table, table_frame
+from piimask.job.table import TableWrite, adaptive_off, write_table
 from piimask.job.values import (
     KEYED_TREATMENTS,
+    QUARANTINE_DIGEST,
     class_counts,
+    not_yet_quarantined,
     packable,
     quarantined_rows,
     value_pass,
@@ -85,6 +88,8 @@ class _Plan:
     values: DataFrame | None
     main_obs: Observation
     key_obs: Observation
+    held: HeldStore | None = None  # a table output: the rows earlier runs held back
+    held_rows: int = 0  # of them, read into this run
 
 
 def columns_by_bucket(rubric: Rubric, present: set[str]) -> dict[str, list[dict]]:
@@ -96,6 +101,12 @@ def columns_by_bucket(rubric: Rubric, present: set[str]) -> dict[str, list[dict]
 
 def _plan(spark: SparkSession, o: RunOptions, rubric: Rubric, keyring: Keyring) -> _Plan:
     df = read_input(spark, o.input, o.input_format)
+    held, held_rows = None, 0
+    if o.output_format == TABLE_FORMAT:  # rows held back by earlier runs come again, raw
+        held = HeldStore.open(Storage(spark), o.quarantine)
+        held_df = held.read(spark)
+        held_rows = held_df.count() if held_df is not None else 0
+        df = with_held(df, held_df)
     data_columns = check_columns(df, rubric)
     check_types(rubric, {f.name: f.dataType for f in df.schema.fields})
     check_reviewed(df, rubric)  # a limited sample, one pass: behavioral columns that look personal
@@ -136,8 +147,9 @@ def _plan(spark: SparkSession, o: RunOptions, rubric: Rubric, keyring: Keyring) 
         plain = plain.join(keys, on=WINDOW, how="left")
     values = value_pass(plain, rubric, valid, invalid_schema if fold else None)
     return _Plan(
-        data_columns, annotated, codes, keyed, class_cols, invalid_schema, fold, values, main_obs, key_obs
-    )
+        data_columns, annotated, codes, keyed, class_cols, invalid_schema, fold, values, main_obs, key_obs,
+        held, held_rows,
+    )  # fmt: skip
 
 
 def _undecodable_rows(df: DataFrame) -> Column:
@@ -173,9 +185,10 @@ def _check_keys(plan: _Plan, keyring: Keyring, ref: str) -> list[str]:
     return windows
 
 
-def _write_quarantine(plan: _Plan, stage: str) -> tuple[int, dict[str, int]]:
-    """Write the invalid rows with their reasons; return their count and the count per reason."""
-    q_obs = Observation("piimask_quarantine")
+def _write_quarantine(spark, plan: _Plan, quarantine: str, stage: str) -> tuple[int, int, dict[str, int]]:
+    """Write the invalid rows not quarantined before with their reasons; return the count of
+    invalid rows, of rows written, and the count per reason (of the invalid rows)."""
+    q_obs, added = Observation("piimask_quarantine"), Observation("piimask_quarantine_added")
     if plan.fold:  # carried by the value pass: no second read of the input
         invalid = quarantined_rows(plan.values, plan.invalid_schema)
     else:  # a map or nested float column: read and validate the input once more
@@ -184,12 +197,15 @@ def _write_quarantine(plan: _Plan, stage: str) -> tuple[int, dict[str, int]]:
         F.sum(F.when(F.array_contains(F.col(REASONS), c), 1).otherwise(0)).alias(f"r{i}")
         for i, c in enumerate(plan.codes)
     ]
-    invalid.observe(q_obs, F.count(F.lit(1)).alias("rows"), *per_reason).write.mode("overwrite").parquet(
-        stage
-    )
+    columns = invalid.columns
+    invalid = invalid.observe(q_obs, F.count(F.lit(1)).alias("rows"), *per_reason)
+    new = not_yet_quarantined(spark, quarantine, invalid, [c for c in columns if c != REASONS])
+    new = new.select(*columns, QUARANTINE_DIGEST).observe(added, F.count(F.lit(1)).alias("rows"))
+    with adaptive_off(spark):  # an observation upstream of an anti-join: see table.adaptive_off
+        new.write.mode("overwrite").parquet(stage)
     q = q_obs.get
     reasons = {c: int(q[f"r{i}"] or 0) for i, c in enumerate(plan.codes) if q.get(f"r{i}")}
-    return int(q["rows"] or 0), reasons
+    return int(q["rows"] or 0), int(added.get["rows"] or 0), reasons
 
 
 def _write_vault(spark, plan: _Plan, rubric: Rubric, keyring: Keyring, vault: str, stage: str) -> int | None:
@@ -365,32 +381,35 @@ def _execute(spark: SparkSession, r: _Run, plan: _Plan, tx: StagedTransaction, c
         plan.values = plan.values.persist(StorageLevel.MEMORY_AND_DISK)
         plan.values.count()
         clock.lap("value_pass")
-    masked = mask(plan.keyed, r.rubric, plan.data_columns)
-    has_classes = plan.values is not None and plan.class_cols
-    # k-anonymity: the class table joins the rows, no row is shuffled or collected
-    enforcement = privacy_mod.enforce(
-        masked, r.rubric, class_counts(plan.values, plan.class_cols) if has_classes else None
-    )
-    if enforcement is not None:
-        masked = enforcement.frame
-    table_run = None
-    if table:  # the table's rows go to the run's branch; main is untouched until publish
-        table_run, new_rows = prepare_table(
-            spark, o.output, table_frame(masked, r.rubric), r.rubric, r.run_id
-        )
-        table_run.write(new_rows)
+    table_write = enforcement = None
+    if table:  # the table's rows go to the run's branch, k over the whole table (hold.py)
+        raw = F.struct(*[F.col(f"`{c}`") for c in plan.data_columns]).alias(RAW)
+        masked = mask(plan.keyed.select("*", raw), r.rubric, plan.data_columns, carry=(RAW,))
+        h_stage = tx.stage(inside(plan.held.root, "staging", r.run_id))
+        table_write = write_table(spark, o.output, masked, r.rubric, r.run_id, h_stage)
     else:
+        masked = mask(plan.keyed, r.rubric, plan.data_columns)
+        has_classes = plan.values is not None and plan.class_cols
+        # k-anonymity: the class table joins the rows, no row is shuffled or collected
+        enforcement = privacy_mod.enforce(
+            masked, r.rubric, class_counts(plan.values, plan.class_cols) if has_classes else None
+        )
+        if enforcement is not None:
+            masked = enforcement.frame
         output_writer(masked, o.output_format).save(out_stage)
     clock.lap("write_output")
     _check_observed(plan, o, r.rubric)
     windows = _check_keys(plan, r.keyring, o.keyring)
-    rows_q, reasons = _write_quarantine(plan, q_stage)
+    rows_q, q_added, reasons = _write_quarantine(spark, plan, o.quarantine, q_stage)
     clock.lap("write_quarantine")
     vault_added = _write_vault(spark, plan, r.rubric, r.keyring, o.vault, v_stage)
     clock.lap("write_vault")
     privacy_record = enforcement.record() if enforcement is not None else None
     counts = _reconcile(plan, rows_q, privacy_record)
     _check_ceiling(r.rubric, counts, reasons)
+    counts["quarantine_rows_added"] = q_added  # the others are in an earlier partition already
+    if table_write is not None:
+        privacy_record = table_write.counts(counts, r.rubric, plan.held_rows, set(plan.data_columns))
     record = r.record(plan, windows, counts, reasons, vault_added, privacy_record)
     text = json.dumps(record, indent=2, sort_keys=True) + "\n"
     # The raw zone is published first; each of its partitions carries the run's record, so a
@@ -398,9 +417,16 @@ def _execute(spark: SparkSession, r: _Run, plan: _Plan, tx: StagedTransaction, c
     store.write_text(posixpath.join(q_stage, RUN_RECORD), text)
     if vault_added is not None:
         store.write_text(posixpath.join(v_stage, RUN_RECORD), text)
-    if table_run is not None:
+    if table_write is not None:
         return _publish_table(
-            spark, r, table_run, record, tx, clock, (q_stage, v_stage if vault_added is not None else None)
+            spark,
+            r,
+            plan,
+            table_write,
+            record,
+            tx,
+            clock,
+            (q_stage, v_stage if vault_added is not None else None, h_stage),
         )
     store.write_text(audit_path(out_stage, r.run_id), text)
     tx.add(q_stage, r.quarantine_partition)
@@ -412,13 +438,18 @@ def _execute(spark: SparkSession, r: _Run, plan: _Plan, tx: StagedTransaction, c
 
 
 def _publish_table(
-    spark: SparkSession, r: _Run, run: TableRun, record: dict, tx: StagedTransaction, clock: _Clock, stages
+    spark: SparkSession,
+    r: _Run,
+    plan: _Plan,
+    written: TableWrite,
+    record: dict,
+    tx: StagedTransaction,
+    clock: _Clock,
+    stages,
 ) -> dict:
     """Write-audit-publish: verify's output checks on the run's branch (the whole table as it would
     be published), then the raw zone, the audit record, and main fast-forwarded to the branch."""
-    counts = record["counts"]
-    counts["rows_added_to_table"] = run.rows_added
-    counts["rows_already_in_table"] = counts["rows_out"] - run.rows_added
+    run, counts = written.run, record["counts"]
     counts["table_rows"] = run.branch_rows().count()
     record["output"]["table"] = {"branch": run.branch, "parent_snapshot": run.table.snapshot("main")}
     report = verify(spark, r.rubric, r.o.output, frame=run.branch_rows(), audit=record)
@@ -430,13 +461,16 @@ def _publish_table(
             "unchanged; the branch is kept for inspection "
             f"(verify --output {r.o.output} --branch {run.branch})."
         )
-    q_stage, v_stage = stages
+    q_stage, v_stage, h_stage = stages
     tx.add(q_stage, r.quarantine_partition)
     if v_stage is not None:
         tx.add(v_stage, r.vault_partition)
+    if counts["rows_held"]:  # the held rows before main moves: a crash then loses none
+        tx.add(h_stage, plan.held.partition(r.run_id))
     audit_root = run.table.audit_root()
     tx.store.write_text(audit_path(audit_root, r.run_id), json.dumps(record, indent=2, sort_keys=True) + "\n")
     record["output"]["table"]["snapshot"] = run.publish()
+    plan.held.drop_read(tx.store)  # superseded by this run's partition: every held row was read
     clock.lap("publish")
     return record
 

@@ -20,18 +20,31 @@ Owns: the table side of a run. Imports: storage, verify, rubric.
 
 from __future__ import annotations
 
+import os
 import re
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, Observation
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType
 
 from piimask.errors import Refused
+from piimask.job.hold import RAW, Split, split
 from piimask.rubric import Rubric
 from piimask.storage.iceberg import ROW_DIGEST, Table
 
-__all__ = ["TableRun", "prepare_table", "row_digest", "table_frame"]
+__all__ = [
+    "TableRun",
+    "TableWrite",
+    "adaptive_off",
+    "prepare_table",
+    "row_digest",
+    "table_frame",
+    "write_table",
+]
 
 
 def row_digest(columns: list[str]) -> Column:
@@ -40,14 +53,45 @@ def row_digest(columns: list[str]) -> Column:
     return F.sha2(F.to_json(F.struct(*[F.col(f"`{c}`") for c in columns])), 256)
 
 
-def table_frame(masked: DataFrame, rubric: Rubric) -> DataFrame:
+def table_frame(masked: DataFrame, rubric: Rubric, carried: tuple[str, ...] = ()) -> DataFrame:
     """The masked rows as the table stores them: the event time as a timestamp (Iceberg
-    partitions on a timestamp, not a string), and the row digest."""
+    partitions on a timestamp, not a string), and the row digest. The digest is taken before
+    k-anonymity may generalize the row, so a row released coarser on one run is still known by
+    the same digest on the next. ``carried`` columns (the raw row) are not digested."""
     event = rubric.event_time_column
     df = masked
     if event in df.columns and isinstance(df.schema[event].dataType, StringType):
         df = df.withColumn(event, F.to_timestamp(F.col(event)))
-    return df.withColumn(ROW_DIGEST, row_digest([c for c in masked.columns]))
+    return df.withColumn(ROW_DIGEST, row_digest([c for c in masked.columns if c not in carried]))
+
+
+@contextmanager
+def adaptive_off(spark):
+    """Adaptive execution off for the table side of a run: with the anti-join against the
+    table's digests, AQE re-plans the query stages and the run's observed counts (rows in, rows
+    valid) were never reported, so the run waited for them forever (Spark 3.5.6, Iceberg
+    1.10.0; reproduced on a second run of the same input)."""
+    conf = spark.conf
+    before = conf.get("spark.sql.adaptive.enabled", "true")
+    conf.set("spark.sql.adaptive.enabled", "false")
+    try:
+        yield
+    finally:
+        conf.set("spark.sql.adaptive.enabled", before)
+
+
+PAUSE_ENV = "PIIMASK_TEST_PAUSE_AT"  # a test seam: "POINT:MARKER_FILE"; never set in production
+
+
+def pause_point(point: str) -> None:
+    """A test seam: when ``PIIMASK_TEST_PAUSE_AT`` is ``POINT:FILE`` for this point, write FILE
+    and sleep, so a test can SIGKILL the run at a known step (tests/e2e/test_table_kill.py)."""
+    name, _, marker = os.environ.get(PAUSE_ENV, "").partition(":")
+    if name != point or not marker:
+        return
+    with open(marker, "w", encoding="utf-8") as fh:
+        fh.write(str(os.getpid()))
+    time.sleep(600)
 
 
 def branch_for(run_id: str) -> str:
@@ -63,19 +107,10 @@ class TableRun:
     added: Observation
 
     def write(self, rows: DataFrame) -> None:
-        # Adaptive execution off for this one write: with the anti-join against the table's
-        # digests, AQE re-plans the query stages and the run's observed counts (rows in, rows
-        # valid) were never reported, so the run waited for them forever (Spark 3.5.6, Iceberg
-        # 1.10.0; reproduced on a second run of the same input).
-        conf = self.table.spark.conf
-        before = conf.get("spark.sql.adaptive.enabled", "true")
-        conf.set("spark.sql.adaptive.enabled", "false")
-        try:
+        with adaptive_off(self.table.spark):
             rows.observe(self.added, F.count(F.lit(1)).alias("n")).writeTo(
                 self.table.branch_name(self.branch)
             ).append()
-        finally:
-            conf.set("spark.sql.adaptive.enabled", before)
 
     @property
     def rows_added(self) -> int:
@@ -86,6 +121,7 @@ class TableRun:
 
     def publish(self) -> int:
         """Fast-forward main to the branch; return main's new snapshot id."""
+        pause_point("before_fast_forward")
         try:
             self.table.fast_forward(self.branch)
         except Exception as exc:  # main moved since the branch was made: another writer
@@ -97,18 +133,67 @@ class TableRun:
         return self.table.snapshot("main")
 
 
+@dataclass
+class TableWrite:
+    """What a run wrote on the table side: its branch, the split of its candidate rows."""
+
+    run: TableRun
+    split: Split
+    candidates: int  # rows not yet in the table, each digest once
+
+    def counts(self, counts: dict, rubric: Rubric, from_hold: int, present: set[str]) -> dict | None:
+        """Complete a table run's ``counts``: its valid rows (``rows_out`` on entry) are published,
+        held back, or skipped (already in the table, or repeated in this run). Return the
+        privacy record (None without a privacy section)."""
+        released, _, held = self.split.counts()
+        if released + held != self.candidates or released != self.run.rows_added:
+            raise Refused(
+                f"row counts do not reconcile on the table side (candidates {self.candidates}, "
+                f"published {released}, held back {held}); the input changed while the job ran? "
+                "Nothing was published; re-run."
+            )
+        counts["rows_already_in_table"] = counts["rows_out"] - self.candidates
+        counts["rows_out"] = counts["rows_added_to_table"] = released
+        counts["rows_held"] = held
+        counts["rows_from_hold"] = from_hold
+        return None if rubric.privacy is None else self.split.record(rubric, present)
+
+
+def write_table(
+    spark, name: str, masked: DataFrame, rubric: Rubric, run_id: str, held_stage: str
+) -> TableWrite:
+    """Append the run's rows whose class reaches k over the table to the run's branch; write the
+    others (raw) to ``held_stage``. ``masked`` carries the raw row in ``hold.RAW``."""
+    frame = table_frame(masked, rubric, carried=(RAW,))
+    run, cand = prepare_table(spark, name, frame, rubric, run_id, carried=(RAW,))
+    # the candidates are read twice (rows released, rows held): kept, not recomputed from the input
+    cand = cand.persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        with adaptive_off(spark):
+            n = cand.count()
+            published = run.table.read() if run.table.snapshot("main") is not None else None
+            parts = split(cand, published, rubric, [c for c in frame.columns if c != RAW])
+            parts.held.write.mode("overwrite").parquet(held_stage)
+            run.write(parts.released)
+    finally:
+        cand.unpersist()
+    return TableWrite(run, parts, n)
+
+
 def prepare_table(
-    spark, name: str, frame: DataFrame, rubric: Rubric, run_id: str
+    spark, name: str, frame: DataFrame, rubric: Rubric, run_id: str, carried: tuple[str, ...] = ()
 ) -> tuple[TableRun, DataFrame]:
-    """Create or evolve the table, make the run's branch; return it and the rows to append."""
+    """Create or evolve the table, make the run's branch; return it and the candidate rows: those
+    whose digest the table does not hold yet, each digest once (a row held back by an earlier
+    run may come again in this run's input)."""
     table = Table(spark, name)
     table.check_catalog()
     event = rubric.event_time_column if rubric.event_time_column in frame.columns else None
-    table.create_or_evolve(frame.schema, event)
+    table.create_or_evolve(frame.drop(*carried).schema, event)
     new = frame
     if table.snapshot("main") is not None:
-        held = table.read().select(ROW_DIGEST)
-        new = frame.join(held, on=ROW_DIGEST, how="left_anti")
+        present = table.read().select(ROW_DIGEST)
+        new = frame.join(present, on=ROW_DIGEST, how="left_anti")
     run = TableRun(table, branch_for(run_id), Observation("piimask_table"))
     table.create_branch(run.branch)
-    return run, new
+    return run, new.dropDuplicates([ROW_DIGEST])

@@ -8,6 +8,7 @@ small structs yields all three, each row tagged with its ``RowKind``; the result
 
 from __future__ import annotations
 
+import posixpath
 from enum import IntEnum
 
 from pyspark.sql import Column, DataFrame
@@ -18,11 +19,14 @@ from piimask.frames.keys import TOKEN_IPAD, TOKEN_OPAD, row_context
 from piimask.frames.schema import FLOAT_TYPES, nested_types
 from piimask.job import privacy as privacy_mod
 from piimask.rubric import Rubric
+from piimask.storage.fs import Storage
 from piimask.treatments import treat
 from piimask.treatments.token import token
 
 __all__ = [
     "KEYED_TREATMENTS",
+    "QUARANTINE_DIGEST",
+    "not_yet_quarantined",
     "RowKind",
     "packable",
     "quarantined_rows",
@@ -31,6 +35,7 @@ __all__ = [
     "vault_entries",
 ]
 
+QUARANTINE_DIGEST = "_piimask_row"  # sha-256 of a quarantined raw row: written once, not per run
 KIND = "_kind"
 QUARANTINE_ROW = "_row"  # an invalid row, whole (RowKind.QUARANTINE)
 KEYED_TREATMENTS = ("hmac", "token", "date_shift")  # treatments that read the row's keys
@@ -156,3 +161,21 @@ def vault_entries(
     value, ipad, opad = F.col("value"), F.col(TOKEN_IPAD), F.col(TOKEN_OPAD)
     tok = F.coalesce(*[F.when(F.col("column") == s.name, token(value, s.params, ipad, opad)) for s in specs])
     return distinct.select("column", tok.alias("token"), "value")
+
+
+def not_yet_quarantined(spark, quarantine: str, invalid: DataFrame, raw_columns: list[str]) -> DataFrame:
+    """``invalid`` with its raw row's digest, less the rows an earlier run already quarantined
+    (a re-run, or a daily run over a growing input, writes each invalid row once). Only the
+    digest column of the earlier partitions is read: their other columns may differ in type
+    from run to run, and a partition written before the digest existed matches nothing."""
+    digest = F.sha2(F.to_json(F.struct(*[F.col(f"`{c}`") for c in raw_columns])), 256)
+    rows = invalid.withColumn(QUARANTINE_DIGEST, digest)
+    store = Storage(spark)
+    parts = [posixpath.join(quarantine, p) for p in store.list(quarantine) if p.startswith("run_id=")]
+    parts = [p for p in parts if store.data_files(p)]
+    if not parts:
+        return rows
+    seen = spark.read.schema(f"`{QUARANTINE_DIGEST}` string").parquet(*parts)
+    return rows.join(
+        seen.where(F.col(QUARANTINE_DIGEST).isNotNull()).distinct(), QUARANTINE_DIGEST, "left_anti"
+    )

@@ -24,6 +24,7 @@ from piimask.errors import PiiMaskError, Refused, UsageError
 from piimask.expr.hmac import hmac_sha256_hex, pad_key
 from piimask.frames.keys import keys_frame
 from piimask.frames.read import output_format
+from piimask.job.hold import HELD_DIR
 from piimask.keys import keyring as keyring_mod
 from piimask.keys.keyring import Keyring
 from piimask.lifecycle.rewrite import Rewrite, stage_without
@@ -249,10 +250,11 @@ def _certificate(r: _Request, rewrite: Rewrite | TableRemoval, vault_counts: dic
             **rewrite.counts(),
             "vault_entries_removed": sum(vault_counts.values()),
             "vault_entries_removed_by_column": dict(sorted(vault_counts.items())),
-            "quarantine_rows_removed": sum(q_counts.values()),
+            "quarantine_rows_removed": sum(n for part, n in q_counts.items() if part != HELD_DIR),
             "quarantine_rows_removed_by_run": {
-                part.removeprefix("run_id="): n for part, n in sorted(q_counts.items())
+                part.removeprefix("run_id="): n for part, n in sorted(q_counts.items()) if part != HELD_DIR
             },
+            "held_rows_removed": q_counts.get(HELD_DIR, 0),
         },
         **({"earlier_versions": note} if (note := earlier_versions(r.output)) else {}),
         "outcome": "succeeded",
@@ -267,14 +269,20 @@ def _erase_raw_zone(
     store = tx.store
     v_stage = tx.stage(inside(r.vault, "erase", r.erase_id))
     swaps, vault_counts = stage_vault(spark, store, r.vault, removals, v_stage)
-    q_swaps, q_counts = [], {}
+    q_swaps, q_counts, h_swaps, h_counts = [], {}, [], {}
     if r.quarantine is not None:
         q_stage = tx.stage(inside(r.quarantine, "erase", r.erase_id))
         q_swaps, q_counts = stage_quarantine(spark, store, r.quarantine, r.spec.name, r.values, q_stage)
+        # a table output's held-back rows are raw rows too (job/hold.py)
+        held = posixpath.join(r.quarantine, HELD_DIR)
+        h_stage = tx.stage(inside(held, "erase", r.erase_id))
+        h_swaps, h_counts = stage_quarantine(spark, store, held, r.spec.name, r.values, h_stage)
     tx.swap(swaps, inside(r.vault, "erase", r.erase_id) + ".previous")
     if q_swaps:
         tx.swap(q_swaps, inside(r.quarantine, "erase", r.erase_id) + ".previous")
-    return vault_counts, q_counts
+    if h_swaps:
+        tx.swap(h_swaps, inside(held, "erase", r.erase_id) + ".previous")
+    return vault_counts, {**q_counts, HELD_DIR: sum(h_counts.values())}
 
 
 def _execute(spark: SparkSession, r: _Request, tx: StagedTransaction) -> tuple[dict, str]:

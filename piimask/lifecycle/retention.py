@@ -30,6 +30,7 @@ from piimask.keys import keyring as keyring_mod
 from piimask.keys.keyring import Keyring, key_id
 from piimask.keys.secrets_manager import still_held
 from piimask.lifecycle.rewrite import stage_without
+from piimask.lifecycle.tables import expired_rows, expiry_plan, remove_rows
 from piimask.rubric import Rubric, load_rubric
 from piimask.storage.audit import (
     AUDIT_DIR,
@@ -41,7 +42,7 @@ from piimask.storage.audit import (
     utc_now,
 )
 from piimask.storage.fs import Storage
-from piimask.storage.iceberg import is_table_name
+from piimask.storage.iceberg import TABLE_FORMAT, Table, is_table_name
 from piimask.storage.paths import normalize
 from piimask.storage.transaction import StagedTransaction, inside
 
@@ -61,7 +62,7 @@ def expired_windows(keyring: Keyring, rubric: Rubric, now: datetime) -> list[str
     return [w for w in keyring.windows if window_start(w, rubric.rotation) < oldest_kept]
 
 
-def _expired_rows(spark: SparkSession, rubric: Rubric, output: str, fmt: str, cutoff: datetime) -> Column:
+def _check_age(rubric: Rubric) -> None:
     event = rubric.event_time_column
     spec = rubric.column(event)
     if spec.treatment not in AGE_TREATMENTS:
@@ -70,6 +71,11 @@ def _expired_rows(spark: SparkSession, rubric: Rubric, output: str, fmt: str, cu
             "show a row's true age; output retention needs it kept or truncated to the hour. "
             "Nothing was changed."
         )
+
+
+def _expired_rows(spark: SparkSession, rubric: Rubric, output: str, fmt: str, cutoff: datetime) -> Column:
+    event = rubric.event_time_column
+    _check_age(rubric)
     schema = read_output(spark, [output], fmt).schema
     if event not in schema.names:
         raise Refused(f"--output {output} has no {event} column; output retention needs it.")
@@ -113,11 +119,6 @@ def retention(
             f"rubric {rubric_path} sets no retention; add e.g. `retention: {{direct_key_windows: 8, "
             "output_days: 730}` to it."
         )
-    if output and is_table_name(output):
-        raise UsageError(
-            f"retention of a table output ({output}) is not implemented yet; drop old partitions "
-            "with DELETE FROM ... WHERE event_ts < ... and expire snapshots (docs/tables.md)."
-        )
     if output and limits.output_days is None:
         raise Refused(f"--output given but rubric {rubric_path} sets no retention.output_days.")
     keyring = keyring_mod.load(keyring_ref)
@@ -148,7 +149,9 @@ def retention(
         record["applies_to_run"] = plan.run_id
         record["output"] = plan.described()
     if not apply:
-        if plan is not None:
+        if plan is not None and plan.fmt == TABLE_FORMAT:
+            record["plan"] = expiry_plan(spark, plan.path, rubric.event_time_column, plan.expired)
+        elif plan is not None:
             record["plan"] = _file_plan(spark, plan.path, plan.fmt, plan.expired)
         record["outcome"] = "dry-run"
         log_record(record)
@@ -168,6 +171,7 @@ class _OutputPlan:
     cutoff: datetime
     expired: Column
     age_from: str
+    records_at: str  # where the output's audit records are (a table's: beside it)
 
     def described(self) -> dict:
         return {
@@ -186,15 +190,27 @@ class _NoStore:
 
 
 def _output_plan(spark, store: Storage, rubric: Rubric, output: str, now: datetime) -> _OutputPlan:
+    cutoff = now - timedelta(days=rubric.retention.output_days)
+    age_from = f"{rubric.event_time_column} in the output (UTC)"
+    if is_table_name(output):
+        table = Table(spark, output)
+        table.check_catalog()
+        if not table.exists():
+            raise UsageError(f"--output table {output} does not exist; check the name.")
+        _check_age(rubric)
+        records_at = table.audit_root()
+        run = latest_run_record(audit_records(store, records_at))
+        expired = expired_rows(spark, output, rubric.event_time_column, cutoff)
+        return _OutputPlan(
+            output, TABLE_FORMAT, (run or {}).get("run_id"), cutoff, expired, age_from, records_at
+        )
     output = normalize(output)
     if not store.exists(output):
         raise UsageError(f"--output {output} does not exist; check the path.")
     run = latest_run_record(audit_records(store, output))
     fmt = output_format(store, output, run)
-    cutoff = now - timedelta(days=rubric.retention.output_days)
     expired = _expired_rows(spark, rubric, output, fmt, cutoff)
-    age_from = f"{rubric.event_time_column} in the output (UTC)"
-    return _OutputPlan(output, fmt, (run or {}).get("run_id"), cutoff, expired, age_from)
+    return _OutputPlan(output, fmt, (run or {}).get("run_id"), cutoff, expired, age_from, output)
 
 
 def _explain(exc: BaseException, record: dict) -> PiiMaskError:
@@ -207,9 +223,15 @@ def _explain(exc: BaseException, record: dict) -> PiiMaskError:
 def _apply(
     spark, tx: StagedTransaction, record: dict, plan, rubric, keyring, keyring_ref, windows, rid
 ) -> None:
-    """Stage the output without expired rows, shred the expired keys, then publish."""
-    rewrite = stage = None
-    if plan is not None:
+    """Stage the output without expired rows, shred the expired keys, then publish. A table's
+    expired rows go in one row-level delete commit, then its old snapshots and orphan files."""
+    rewrite = stage = removal = None
+    if plan is not None and plan.fmt == TABLE_FORMAT:
+        removal = remove_rows(spark, plan.path, plan.expired, getattr(rubric, "privacy", None))
+        tx.published.append(plan.path)
+        record["counts"] = removal.counts()
+        record["table"] = removal.table_facts()
+    elif plan is not None:
         stage = tx.stage(inside(plan.path, "retention", rid))
         tokens = [c.name for c in rubric.with_treatment("token")]
         rewrite = stage_without(
@@ -237,8 +259,8 @@ def _apply(
     if plan is not None:
         text = json.dumps(record, indent=2, sort_keys=True) + "\n"
         name = f"retention-{rid}.json"
-        record["record_path"] = posixpath.join(plan.path, AUDIT_DIR, name)
-        if rewrite.rows_removed:
+        record["record_path"] = posixpath.join(plan.records_at, AUDIT_DIR, name)
+        if rewrite is not None and rewrite.rows_removed:
             tx.store.write_text(posixpath.join(stage, AUDIT_DIR, name), text)
             tx.replace(stage, plan.path, keep=(AUDIT_DIR,))
         else:
@@ -260,7 +282,21 @@ def summary(record: dict) -> str:
         )
     if "output" in record:
         o = record["output"]
-        if "plan" in record:
+        if "plan" in record and "days_expired" in record["plan"]:
+            p = record["plan"]
+            lines.append(
+                f"  table rows   : {p['rows_expired']} older than {limits['output_days']} days "
+                f"(event time before {o['cutoff']}), in {p['days_expired']} day partition(s)"
+            )
+        elif "table" in record:
+            c, t = record["counts"], record["table"]
+            lines.append(
+                f"  table rows   : {c['table_rows_removed']} removed (before {o['cutoff']}, "
+                f"{c['rows_suppressed_for_k']} of them to keep k); snapshot {t['snapshot_after']}; "
+                f"snapshots expired: {', '.join(map(str, t['snapshots_expired'])) or 'none'}"
+            )
+            lines.append(f"  record       : {record['record_path']}")
+        elif "plan" in record:
             p = record["plan"]
             lines.append(
                 f"  output rows  : {p['rows_expired']} older than {limits['output_days']} days "
@@ -283,7 +319,10 @@ def summary(record: dict) -> str:
 def add_arguments(p) -> None:
     p.add_argument("--rubric", default="rubric.yaml", help="rubric.yaml with a retention: block")
     p.add_argument("--keyring", required=True, help="file:PATH or secretsmanager:SECRET_ID")
-    p.add_argument("--output", help="masked output folder whose old rows expire (retention.output_days)")
+    p.add_argument(
+        "--output",
+        help="masked output folder or table (catalog.db.table) whose old rows expire (retention.output_days)",
+    )
     p.add_argument(
         "--apply", action="store_true", help="shred and delete (default: a dry run that only lists)"
     )

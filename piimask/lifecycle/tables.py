@@ -13,13 +13,16 @@ Owns: the table side of erase. Imports: storage, lifecycle.rewrite.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from pyspark.sql import Column, SparkSession
+from pyspark.sql import functions as F
 
+from piimask.expr.values import epoch_seconds
 from piimask.lifecycle.rewrite import small_classes
 from piimask.storage.iceberg import ROW_DIGEST, Table
 
-__all__ = ["TableRemoval", "remove_rows"]
+__all__ = ["TableRemoval", "expired_rows", "expiry_plan", "remove_rows"]
 
 _VIEW = "piimask_erase_rows"
 
@@ -81,3 +84,24 @@ def remove_rows(spark: SparkSession, name: str, asked: Column, privacy=None) -> 
     result.orphan_files_removed = table.remove_orphans()
     result.snapshot = table.snapshot("main")
     return result
+
+
+def expired_rows(spark: SparkSession, name: str, event: str, cutoff: datetime) -> Column:
+    """True on the rows of table ``name`` whose event time (as stored: a timestamp, truncated to
+    the hour by the job) is before ``cutoff``."""
+    dtype = Table(spark, name).read().schema[event].dataType
+    return epoch_seconds(F.col(f"`{event}`"), dtype) < F.lit(int(cutoff.timestamp()))
+
+
+def expiry_plan(spark: SparkSession, name: str, event: str, expired: Column) -> dict:
+    """A dry run: the rows that would expire and the days (partitions) they fall in."""
+    row = (
+        Table(spark, name)
+        .read()
+        .agg(
+            F.sum(F.when(expired, 1).otherwise(0)).alias("rows"),
+            F.countDistinct(F.when(expired, F.to_date(F.col(f"`{event}`")))).alias("days"),
+        )
+        .first()
+    )
+    return {"rows_expired": int(row["rows"] or 0), "days_expired": int(row["days"] or 0)}

@@ -135,6 +135,8 @@ def fold_lifecycle(records: list[dict]) -> dict | None:
         )
     if isinstance(counts.get("rows_quarantined"), int):
         counts["rows_quarantined"] -= q_removed
+    if isinstance(counts.get("quarantine_rows_added"), int):  # they were in this run's partition
+        counts["quarantine_rows_added"] -= q_removed
     counts["rows_suppressed"] = int(counts.get("rows_suppressed") or 0) + removed + q_removed
     counts["rows_removed_after_run"] = removed
     counts["quarantine_rows_removed_after_run"] = q_removed

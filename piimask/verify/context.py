@@ -64,7 +64,7 @@ class Context:
     raw_columns: list[str] | None  # its data columns
     # derived from the audit
     tokens_removed: Mapping[str, int]  # per token column, by erasure or retention since the run
-    rows_suppressed: int  # the audit's suppressed rows (k-anonymity, and removed since)
+    rows_suppressed: int  # the audit's suppressed rows (k-anonymity, held back, and removed since)
     k_suppressed: int  # rows the job suppressed for k-anonymity (the audit's privacy record)
     # derived from the columns
     token_columns: list[str]  # token columns in the output (and in the raw input, with --raw)
@@ -180,7 +180,8 @@ def _audit_facts(audit: dict | None) -> dict:
     counts = (audit or {}).get("counts") or {}
     return {
         "tokens_removed": MappingProxyType(dict(counts.get("tokens_removed_after_run") or {})),
-        "rows_suppressed": int(counts.get("rows_suppressed") or 0),
+        # rows a table run held back are missing from the output like suppressed ones
+        "rows_suppressed": int(counts.get("rows_suppressed") or 0) + int(counts.get("rows_held") or 0),
         "k_suppressed": int(((audit or {}).get("privacy") or {}).get("rows_suppressed") or 0),
     }
 

@@ -112,12 +112,15 @@ def audit_record(s: Scope) -> Iterator[Result]:
             "the audit record lacks rows_in/rows_out/rows_quarantined.",
         )
         return
+    # a table run also holds rows back (k over the table) and skips rows the table already has
+    held, present = int(c.get("rows_held") or 0), int(c.get("rows_already_in_table") or 0)
     yield Result.of(
-        "in = out + quarantined + suppressed",
+        "in = out + quarantined + suppressed (+ held + already in the table)",
         "*",
         Reason.AUDIT_COUNTS,
-        abs(rin - rout - rq - rs),
-        f"audit counts do not add up: in {rin}, out {rout}, quarantined {rq}, suppressed {rs}.",
+        abs(rin - rout - rq - rs - held - present),
+        f"audit counts do not add up: in {rin}, out {rout}, quarantined {rq}, suppressed {rs}, "
+        f"held back {held}, already in the table {present}.",
     )
     yield Result.of(
         "audit rows_out = output rows",

@@ -44,16 +44,19 @@ def _quarantined(s: Scope, counts: dict, found: list[Result]) -> int | None:
         )
         return None
     q_rows = ctx.spark.read.parquet(part).count() if ctx.store.data_files(part) else 0
+    # a run writes only the invalid rows no earlier partition holds (quarantine_rows_added)
+    quarantined = int(counts.get("rows_quarantined") or 0)
+    added = int(counts.get("quarantine_rows_added", quarantined) or 0)
     found.append(
         Result.of(
             "quarantine rows = audit",
             "*",
             Reason.ROWS_UNRECONCILED,
-            abs(q_rows - int(counts.get("rows_quarantined") or 0)),
-            f"the quarantine partition holds {q_rows} rows; the audit says {counts.get('rows_quarantined')}.",
+            abs(q_rows - added),
+            f"the quarantine partition holds {q_rows} rows; the audit says {added} were added.",
         )
     )
-    return q_rows
+    return q_rows + quarantined - added
 
 
 def reconcile(s: Scope) -> Iterator[Result]:

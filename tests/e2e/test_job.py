@@ -49,6 +49,7 @@ def test_reference_sample_masks_with_the_default_rubric(spark, tmp_path, keyring
         "rows_out": 20,
         "rows_quarantined": 0,
         "rows_suppressed": 0,
+        "quarantine_rows_added": 0,
         "vault_entries_added": len({r["operator_id"] for r in raw} | {r["job_site_id"] for r in raw}),
     }
     assert record["keyring"]["windows_used"] == ["2026Q2"]
@@ -117,7 +118,7 @@ def test_bad_rows_go_to_quarantine_with_reason_codes(spark, tmp_path, keyring_fi
     }
     q = spark.read.parquet(record["quarantine"]["path"])
     # the input's columns (with the CSV reader's _corrupt_record) and the reasons, nothing else
-    assert q.count() == 6 and q.columns == [*COLUMNS, "_corrupt_record", "_reasons"]
+    assert q.count() == 6 and q.columns == [*COLUMNS, "_corrupt_record", "_reasons", "_piimask_row"]
     kept = read_out(spark, tmp_path / "out").collect()
     assert len(kept) == 6
     null_row = [r for r in kept if r.battery_pct == "65"][0]
@@ -145,7 +146,8 @@ def test_quarantine_holds_each_invalid_row_exactly(spark, tmp_path, keyring_file
     record = run(spark, options(tmp_path, tmp_path / "in.parquet", keyring_file, input_format="parquet"))
     assert (record["counts"]["rows_out"], record["counts"]["rows_quarantined"]) == (4, 4)
     q = spark.read.parquet(record["quarantine"]["path"])
-    assert q.schema == spark.read.parquet(str(tmp_path / "in.parquet")).schema.add(q.schema["_reasons"])
+    raw_schema = spark.read.parquet(str(tmp_path / "in.parquet")).schema
+    assert q.schema == raw_schema.add(q.schema["_reasons"]).add(q.schema["_piimask_row"])
     got = sorted((r.event_id, r.torque_nm) for r in q.collect())
     assert [e for e, _ in got] == ["evt-0020", "evt-0020", "evt-0021", "evt-0022"]
     assert all(math.copysign(1.0, t) == -1.0 and t == 0.0 for _, t in got[:2])  # -0.0, twice

@@ -82,7 +82,7 @@ def test_incremental_runs_add_only_new_rows(spark, lake, tmp_path):
     one = _run(lake, halves[0])
     two = _run(lake, halves[1])
     assert two["counts"]["rows_already_in_table"] == one["counts"]["rows_out"]
-    assert two["counts"]["rows_added_to_table"] == two["counts"]["rows_out"] - one["counts"]["rows_out"]
+    assert two["counts"]["rows_added_to_table"] == two["counts"]["rows_out"] == len(files[1])
     total = Table(spark, lake["table"]).read()
     assert total.count() == two["counts"]["table_rows"]
     assert total.select(ROW_DIGEST).distinct().count() == total.count()
@@ -146,3 +146,36 @@ def test_a_table_output_needs_a_configured_catalog_and_a_three_part_name(spark, 
         lake["table"] = name
         with pytest.raises(UsageError, match=words):
             _run(lake)
+
+
+def test_retention_deletes_old_rows_expires_snapshots_and_verify_passes(spark, ran):
+    from datetime import UTC, datetime
+
+    from piimask.lifecycle.retention import retention, summary
+
+    table = Table(spark, ran["table"])
+    now = datetime(2028, 2, 15, tzinfo=UTC)  # output_days 730: events before 2026-02-15 expire
+    old = F.unix_seconds(F.col("event_ts")) < int(datetime(2026, 2, 15, tzinfo=UTC).timestamp())
+    expected = table.read().where(old).count()
+    assert 0 < expected < table.read().count()
+    before = table.snapshot("main")
+    dry = retention(spark, RUBRIC, ran["ref"], ran["table"], apply=False, now=now)
+    assert dry["plan"]["rows_expired"] == expected and dry["plan"]["days_expired"] >= 2
+    assert table.snapshot("main") == before and table.read().where(old).count() == expected  # dry: no change
+
+    done = retention(spark, RUBRIC, ran["ref"], ran["table"], apply=True, now=now)
+    assert (
+        done["counts"]["table_rows_removed"] == expected and done["applies_to_run"] == ran["record"]["run_id"]
+    )
+    assert before in done["table"]["snapshots_expired"]  # the record names the snapshots expired
+    assert done["table"]["snapshot_after"] == table.snapshot("main") != before
+    assert "snapshot" in summary(done)
+    assert Path(done["record_path"]).exists()
+    assert table.read().where(old).count() == 0
+    # no data file left under the table holds an expired row (old snapshots and orphans are gone)
+    for f in Path(table.location().removeprefix("file:")).rglob("*.parquet"):
+        df = spark.read.parquet(str(f))
+        if "event_ts" in df.columns:
+            assert df.where(old).count() == 0, f
+    report = verify(spark, RUBRIC, ran["table"])
+    assert report.passed, [(r.check, r.message) for r in report.failed]
