@@ -238,11 +238,13 @@ def _check_ceiling(rubric: Rubric, counts: dict, reasons: dict[str, int]) -> Non
     empty or thin output would replace a good one."""
     rows_in, rows_q = counts["rows_in"], counts["rows_quarantined"]
     ceiling = rubric.quarantine_max_share
-    if not rows_q or (rows_q < rows_in and (ceiling is None or rows_q <= ceiling * rows_in)):
+    if not rows_q or (rows_q < rows_in and rows_q <= ceiling * rows_in):
         return
     top = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
     limit = (
-        "every row" if ceiling is None else f"more than the rubric's quarantine.max_share of {ceiling:.0%}"
+        "every row"
+        if rows_q == rows_in
+        else f"more than the quarantine ceiling of {ceiling * 100:g}%, the rubric's quarantine.max_share"
     )
     raise Refused(
         f"{rows_q} of {rows_in} input rows failed validation ({limit}); top reasons: "
