@@ -14,6 +14,7 @@ from run_support import good_row, options, write_csv
 from piimask.errors import Refused, UsageError
 from piimask.job import run
 from piimask.keys.keyring import new_keyring, save
+from piimask.rubric import load_rubric
 
 
 @pytest.fixture(scope="module")
@@ -166,6 +167,39 @@ def test_look_alike_characters_do_not_smuggle_pii_past_redaction(spark, tmp_path
     folded = fold_python(note).lower()
     for secret in ("op1.person@example.com", "503", "0199", "person1", "example"):
         assert secret not in folded, note
+
+
+def test_redaction_keeps_the_original_text_outside_the_spans(spark, tmp_path, keyring_file):
+    """Detectors read the fold; the output keeps the original characters around each span (the
+    default engine backend), and verify, which folds first, passes on it."""
+    from pyspark.sql import functions as F
+
+    from piimask.expr.text import fold_text
+    from piimask.treatments.freetext import cascade, engine
+    from piimask.treatments.redact import engine_config_of
+    from piimask.verify import verify
+
+    data = rows(4)
+    data[1]["operator_notes"] = "Ｔｏｏｌ　ｏｋ, call (５０３) ５５５-０１９９ at the café"
+    data[2]["operator_notes"] = "mail op7.per\u200bson@exam\u2060ple.com now"
+    src = write_csv(tmp_path / "in.csv", data)
+    o = options(tmp_path, src, keyring_file)
+    run(spark, o)
+    notes = {r.battery_pct: r.operator_notes for r in spark.read.parquet(o.output).collect()}
+    assert notes["51"] == "Ｔｏｏｌ　ｏｋ, call [PHONE] at the café"
+    assert notes["52"] == "mail [EMAIL] now"
+    # ordinary notes: what the job wrote before (the cascade on the fold, which is the note itself)
+    params = load_rubric(o.rubric).column("operator_notes").params
+    config, folded = engine_config_of(params), fold_text("operator_notes")
+    raw = spark.read.option("header", True).csv(str(src))
+    old = cascade.redact_undecided(
+        folded, engine.redact(folded, config, ["operator_name"]), config, params.get("placeholders")
+    )
+    before = raw.select("battery_pct", old)
+    for pct, note in before.where(F.col("battery_pct").isin("50", "53")).collect():
+        assert notes[pct] == note
+    report = verify(spark, o.rubric, o.output, raw=str(src), keyring=o.keyring)
+    assert report.passed, [r for r in report.results if not r.passed]
 
 
 def test_verify_folds_look_alikes_too(spark, tmp_path, keyring_file):
