@@ -4,6 +4,10 @@ removed when the process exits).
 ``without_privacy()``: rubric.yaml minus its ``privacy:`` section. Tests of other invariants use
 tiny inputs (3 to 40 rows) in which k-anonymity would rightly suppress most rows; they mask with
 this variant, and tests/test_privacy.py runs the full default rubric.
+
+``tolerant_quarantine()``: ``without_privacy()`` whose quarantine ceiling admits any share but
+all. Tests that quarantine a large share of a tiny input on purpose (one row of each kind of bad
+value) use it; the default 5% ceiling is tested on its own in tests/e2e/test_attacks.py.
 """
 
 from __future__ import annotations
@@ -21,7 +25,14 @@ from piimask.treatments import DEFAULT_TREATMENT
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "rubric.yaml"
 
-__all__ = ["DEFAULT", "with_privacy", "without_keyed", "without_privacy"]
+__all__ = [
+    "DEFAULT",
+    "tolerant_quarantine",
+    "with_privacy",
+    "with_quarantine_ceiling",
+    "without_keyed",
+    "without_privacy",
+]
 
 
 def _write(name: str, doc: dict) -> str:
@@ -37,6 +48,13 @@ def without_privacy() -> str:
     doc = yaml.safe_load(DEFAULT.read_text(encoding="utf-8"))
     doc.pop("privacy", None)
     return _write("rubric-without-privacy.yaml", doc)
+
+
+@functools.cache
+def tolerant_quarantine() -> str:
+    doc = yaml.safe_load(Path(without_privacy()).read_text(encoding="utf-8"))
+    doc["quarantine"] = {"max_share": 1.0}
+    return _write("rubric-tolerant-quarantine.yaml", doc)
 
 
 @functools.cache
@@ -56,5 +74,14 @@ def with_privacy(folder: Path, **privacy) -> str:
     doc = yaml.safe_load(DEFAULT.read_text(encoding="utf-8"))
     doc["privacy"] = privacy
     path = Path(folder) / "rubric-privacy.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+def with_quarantine_ceiling(folder: Path, share: float) -> str:
+    """rubric.yaml (privacy kept) with its quarantine ceiling set to ``share`` (under ``folder``)."""
+    doc = yaml.safe_load(DEFAULT.read_text(encoding="utf-8"))
+    doc["quarantine"] = {"max_share": share}
+    path = Path(folder) / "rubric-quarantine.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return str(path)

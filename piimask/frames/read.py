@@ -17,6 +17,7 @@ from pyspark.sql.utils import AnalysisException
 
 from piimask.errors import Refused, UsageError
 from piimask.frames.classify import suggest_bucket
+from piimask.frames.encoding import DEFAULT_ENCODING, REPLACEMENT, is_utf8, java_charset
 from piimask.rubric import Rubric
 from piimask.storage.fs import Storage
 
@@ -38,23 +39,27 @@ __all__ = [
 
 INPUT_FORMATS = ("csv", "parquet", "json")
 OUTPUT_FORMATS = ("parquet", "csv", "iceberg")  # iceberg: --output names a table
-REPLACEMENT = "\ufffd"  # what Spark's UTF-8 decoder puts where bytes do not decode
 CORRUPT_RECORD = "_corrupt_record"  # Spark's column for a CSV record that does not parse
 CSV_OPTIONS = {"header": "true", "multiLine": "true", "escape": '"', "encoding": "UTF-8"}
 
 
-def read_input(spark: SparkSession, path: str, fmt: str) -> DataFrame:
-    """Read the input; CSV as all strings with RFC 4180 quoting and a malformed-record column."""
+def read_input(
+    spark: SparkSession, path: str, fmt: str, encoding: str = DEFAULT_ENCODING, flag: str = "--input-encoding"
+) -> DataFrame:
+    """Read the input; CSV as all strings with RFC 4180 quoting and a malformed-record column.
+    ``encoding`` is the file's character encoding (CSV and JSON); ``flag`` names where it came
+    from, for the messages."""
+    charset = java_charset(spark, encoding, fmt, flag)
     try:
         if fmt == "csv":
-            opts = CSV_OPTIONS
+            opts = {**CSV_OPTIONS, "encoding": charset}
             header = spark.read.options(**opts).csv(path)
             if not header.columns:
                 raise Refused(
                     f"input {path} is empty: it has no header row. Point --input at "
                     "a CSV file (or folder of them) whose first line names the columns."
                 )
-            _check_header(spark, path, opts)
+            _check_header(spark, path, opts, encoding, flag)
             schema = StructType(
                 [StructField(c, StringType()) for c in header.columns]
                 + [StructField(CORRUPT_RECORD, StringType())]
@@ -67,7 +72,10 @@ def read_input(spark: SparkSession, path: str, fmt: str) -> DataFrame:
                 .csv(path)
             )
         if fmt == "json":
-            return spark.read.option("mode", "PERMISSIVE").json(path)
+            reader = spark.read.option("mode", "PERMISSIVE")
+            if not is_utf8(encoding):  # Spark needs the line separator spelt out for any other
+                reader = reader.option("encoding", charset).option("lineSep", "\n")
+            return reader.json(path)
         return spark.read.parquet(path)
     except AnalysisException as exc:
         text = str(exc)
@@ -82,13 +90,13 @@ def read_input(spark: SparkSession, path: str, fmt: str) -> DataFrame:
         ) from None
 
 
-def _check_header(spark: SparkSession, path: str, opts: dict) -> None:
+def _check_header(spark: SparkSession, path: str, opts: dict, encoding: str, flag: str) -> None:
     """Refuse a header Spark would silently rename (duplicates become ``name0``, ``name7``...) or
-    that does not decode as UTF-8, naming the problem instead of the renamed columns."""
+    that does not decode in the file's encoding, naming the problem instead of the renamed columns."""
     first = spark.read.options(**{**opts, "header": "false"}).csv(path).limit(1).collect()
     names = [str(v) for v in first[0]] if first else []
     if any(REPLACEMENT in n for n in names):
-        raise InputEncodingError(path)
+        raise InputEncodingError(path, encoding=encoding, flag=flag)
     seen, dupes = set(), []
     for name in names:  # Spark compares column names case-insensitively by default
         if name.lower() in seen and name not in dupes:
@@ -103,14 +111,29 @@ def _check_header(spark: SparkSession, path: str, opts: dict) -> None:
 
 
 class InputEncodingError(Refused):
-    """The CSV input is not valid UTF-8 (exit 1)."""
+    """The input does not decode in its encoding (UTF-8 unless named; exit 1)."""
 
-    def __init__(self, path: str, rows: int | None = None):
+    def __init__(
+        self,
+        path: str,
+        rows: int | None = None,
+        encoding: str = DEFAULT_ENCODING,
+        flag: str = "--input-encoding",
+    ):
         where = f"{rows} row(s) hold" if rows is not None else "its header holds"
+        if is_utf8(encoding):
+            name, hint = (
+                "UTF-8",
+                (
+                    f"Name the file's encoding with {flag} (e.g. latin-1, cp1252, utf-16), "
+                    "or convert it to UTF-8 (e.g. `iconv -f latin1 -t utf-8`), and re-run."
+                ),
+            )
+        else:
+            name, hint = encoding, f"Check the file's encoding ({flag}) and re-run."
         super().__init__(
-            f"input {path} is not valid UTF-8: {where} bytes that do not decode (read as U+FFFD), "
-            "so digests and detectors would work on corrupted values. Nothing was published. "
-            "Convert the file to UTF-8 (e.g. `iconv -f latin1 -t utf-8`) and re-run."
+            f"input {path} is not valid {name}: {where} bytes that do not decode (read as U+FFFD), "
+            f"so digests and detectors would work on corrupted values. Nothing was published. {hint}"
         )
 
 

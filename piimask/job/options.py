@@ -6,6 +6,7 @@ import argparse
 from dataclasses import dataclass, field
 
 from piimask.errors import Refused, UsageError
+from piimask.frames.encoding import DEFAULT_ENCODING, check_encoding
 from piimask.frames.read import INPUT_FORMATS, OUTPUT_FORMATS
 from piimask.storage.iceberg import parse_table
 from piimask.storage.paths import is_within
@@ -26,6 +27,7 @@ class RunOptions:
     job_name: str | None = None
     job_run_id: str | None = None
     extra: dict = field(default_factory=dict)
+    input_encoding: str = DEFAULT_ENCODING  # of a CSV or JSON input
 
 
 def check_paths(o: RunOptions) -> None:
@@ -59,6 +61,7 @@ def check_paths(o: RunOptions) -> None:
         raise UsageError(f"--input-format must be one of {', '.join(INPUT_FORMATS)}.")
     if o.output_format not in OUTPUT_FORMATS:
         raise UsageError(f"--output-format must be one of {', '.join(OUTPUT_FORMATS)}.")
+    check_encoding(o.input_encoding, o.input_format)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -74,6 +77,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--keyring", required=True, help="file:PATH, env:VAR or secretsmanager:SECRET_ID")
     p.add_argument("--input-format", default="csv", choices=INPUT_FORMATS)
     p.add_argument("--output-format", default="parquet", choices=OUTPUT_FORMATS)
+    p.add_argument(
+        "--input-encoding",
+        default=DEFAULT_ENCODING,
+        help="character encoding of a CSV or JSON input (default utf-8; e.g. latin-1, cp1252, utf-16)",
+    )
 
 
 def options_from_args(args: argparse.Namespace, **extra) -> RunOptions:
@@ -86,5 +94,6 @@ def options_from_args(args: argparse.Namespace, **extra) -> RunOptions:
         keyring=args.keyring,
         input_format=args.input_format,
         output_format=args.output_format,
+        input_encoding=args.input_encoding,
         **extra,
     )

@@ -16,16 +16,17 @@ from dataclasses import dataclass, replace
 
 from py4j.protocol import Py4JJavaError
 from pyspark import StorageLevel
-from pyspark.sql import Column, DataFrame, Observation, SparkSession
+from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import StringType, StructType
+from pyspark.sql.types import StructType
 from pyspark.sql.utils import AnalysisException
 
 from piimask import __version__
 from piimask.errors import PiiMaskError, Refused, UsageError
 from piimask.frames.annotate import REASONS, annotate, is_valid
+from piimask.frames.encoding import undecodable_rows
 from piimask.frames.keys import DIRECT_IPAD, WINDOW, keys_frame, token_key_frame
-from piimask.frames.read import REPLACEMENT, InputEncodingError, check_columns, output_writer, read_input
+from piimask.frames.read import InputEncodingError, check_columns, output_writer, read_input
 from piimask.frames.validation import check_types, reason_codes
 from piimask.job import privacy as privacy_mod
 from piimask.job.hold import RAW, HeldStore, with_held
@@ -100,7 +101,7 @@ def columns_by_bucket(rubric: Rubric, present: set[str]) -> dict[str, list[dict]
 
 
 def _plan(spark: SparkSession, o: RunOptions, rubric: Rubric, keyring: Keyring) -> _Plan:
-    df = read_input(spark, o.input, o.input_format)
+    df = read_input(spark, o.input, o.input_format, o.input_encoding)
     held, held_rows = None, 0
     if o.output_format == TABLE_FORMAT:  # rows held back by earlier runs come again, raw
         held = HeldStore.open(Storage(spark), o.quarantine)
@@ -122,7 +123,7 @@ def _plan(spark: SparkSession, o: RunOptions, rubric: Rubric, keyring: Keyring) 
         F.concat_ws(",", F.collect_set(F.when(valid, F.col(WINDOW)))).alias("windows"),
         # text formats only: Parquet strings are stored as bytes, never decoded, so a U+FFFD
         # there is the data's own character, and the check cost a search of every string cell
-        *([_undecodable_rows(df)] if o.input_format != "parquet" else []),
+        *([undecodable_rows(df)] if o.input_format != "parquet" else []),
         *full_scan(rubric, data_columns, valid),
     )
     missing_key = F.col(DIRECT_IPAD).isNull()
@@ -152,22 +153,12 @@ def _plan(spark: SparkSession, o: RunOptions, rubric: Rubric, keyring: Keyring) 
     )  # fmt: skip
 
 
-def _undecodable_rows(df: DataFrame) -> Column:
-    """Rows holding U+FFFD in a string column: Spark's decoder writes it for bytes that are not
-    UTF-8 (a Latin-1 file), so digests and detectors would see corrupted values."""
-    strings = [f.name for f in df.schema.fields if isinstance(f.dataType, StringType)]
-    bad = F.lit(False)
-    for name in strings:
-        bad = bad | F.coalesce(F.instr(F.col(f"`{name}`"), REPLACEMENT) > 0, F.lit(False))
-    return F.sum(F.when(bad, 1).otherwise(0)).alias("undecodable")
-
-
 def _check_observed(plan: _Plan, o: RunOptions, rubric: Rubric) -> None:
     """Refuse to publish what the run's observation found: undecodable input, or an email or MAC
     in an unreviewed kept column (counted over every row, not a sample)."""
     observed = plan.main_obs.get
     if observed.get("undecodable"):
-        raise InputEncodingError(o.input, int(observed["undecodable"]))
+        raise InputEncodingError(o.input, int(observed["undecodable"]), o.input_encoding)
     check_full_scan(rubric, plan.data_columns, observed)
 
 
@@ -256,11 +247,13 @@ def _check_ceiling(rubric: Rubric, counts: dict, reasons: dict[str, int]) -> Non
     empty or thin output would replace a good one."""
     rows_in, rows_q = counts["rows_in"], counts["rows_quarantined"]
     ceiling = rubric.quarantine_max_share
-    if not rows_q or (rows_q < rows_in and (ceiling is None or rows_q <= ceiling * rows_in)):
+    if not rows_q or (rows_q < rows_in and rows_q <= ceiling * rows_in):
         return
     top = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
     limit = (
-        "every row" if ceiling is None else f"more than the rubric's quarantine.max_share of {ceiling:.0%}"
+        "every row"
+        if rows_q == rows_in
+        else f"more than the quarantine ceiling of {ceiling * 100:g}%, the rubric's quarantine.max_share"
     )
     raise Refused(
         f"{rows_q} of {rows_in} input rows failed validation ({limit}); top reasons: "
@@ -345,7 +338,7 @@ class _Run:
             "tool": {"name": "piimask", "version": __version__},
             "job": {"name": o.job_name, "run_id": o.job_run_id},
             "rubric": {"path": o.rubric, "version": rubric.version, "sha256": rubric.sha256},
-            "input": {"path": o.input, "format": o.input_format},
+            "input": {"path": o.input, "format": o.input_format, "encoding": o.input_encoding},
             "output": {"path": o.output, "format": o.output_format},
             "quarantine": {"path": self.quarantine_partition},
             "vault": {

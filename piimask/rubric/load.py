@@ -17,7 +17,16 @@ from typing import Any
 import yaml
 
 from piimask.errors import Refused, UsageError
-from piimask.rubric.model import BUCKETS, PRIVACY_ACTIONS, Column, Privacy, Retention, Rubric, Validation
+from piimask.rubric.model import (
+    BUCKETS,
+    DEFAULT_QUARANTINE_MAX_SHARE,
+    PRIVACY_ACTIONS,
+    Column,
+    Privacy,
+    Retention,
+    Rubric,
+    Validation,
+)
 from piimask.treatments import DEFAULT_TREATMENT, TREATMENTS, ParamError
 
 __all__ = ["RubricError", "RubricFileError", "load_rubric", "parse_rubric"]
@@ -236,14 +245,15 @@ def parse_rubric(text: str, source: str = "<memory>") -> Rubric:
     )
 
 
-def _parse_quarantine(raw: Any) -> float | None:
-    """``quarantine: {max_share: 0.05}``: the largest share of input rows a run may quarantine."""
+def _parse_quarantine(raw: Any) -> float:
+    """``quarantine: {max_share: 0.05}``: the largest share of input rows a run may quarantine
+    (5% when the rubric does not say: more means a broken export more often than bad rows)."""
     if raw is None:
-        return None
+        return DEFAULT_QUARANTINE_MAX_SHARE
     if not isinstance(raw, dict):
         raise _fail("top level", "'quarantine'", "a mapping with max_share", raw)
     _check_keys("quarantine", raw, ("max_share",))
-    share = raw.get("max_share")
+    share = raw.get("max_share", DEFAULT_QUARANTINE_MAX_SHARE)
     if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
         raise _fail("quarantine", "'max_share'", "a number from 0 to 1 (0.05 is 5% of the input rows)", share)
     return float(share)

@@ -59,7 +59,9 @@ def column_table(rubric: Rubric) -> str:
         )
     head = (
         f"Rubric version {rubric.version}; keys rotate {rubric.rotation} by `{rubric.event_time_column}` "
-        f"(UTC). {len(rubric.columns)} columns; any other input column stops the run."
+        f"(UTC). {len(rubric.columns)} columns; any other input column stops the run. "
+        f"A run that quarantines more than {rubric.quarantine_max_share * 100:g}% of its input rows "
+        "(`quarantine.max_share`), or every row, publishes nothing and names the top reasons."
     )
     return head + "\n\n" + "\n".join(rows)
 

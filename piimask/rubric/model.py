@@ -7,10 +7,22 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["BUCKETS", "Column", "PRIVACY_ACTIONS", "Privacy", "Retention", "Rubric", "Validation"]
+__all__ = [
+    "BUCKETS",
+    "Column",
+    "DEFAULT_QUARANTINE_MAX_SHARE",
+    "PRIVACY_ACTIONS",
+    "Privacy",
+    "Retention",
+    "Rubric",
+    "Validation",
+]
 
 BUCKETS = ("direct", "quasi", "sensitive", "behavioral")
 PRIVACY_ACTIONS = ("suppress", "generalize", "report")
+# the quarantine ceiling when the rubric sets none: a run that quarantines more than this share
+# of its input rows publishes nothing (the input is more likely broken than the rows bad)
+DEFAULT_QUARANTINE_MAX_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -70,9 +82,9 @@ class Rubric:
     source: str = "<memory>"
     retention: Retention = Retention()
     privacy: Privacy | None = None
-    # the largest share of input rows a run may quarantine and still publish; None: any share
-    # but all (a run whose every row is quarantined never publishes)
-    quarantine_max_share: float | None = None
+    # the largest share of input rows a run may quarantine and still publish (a run whose every
+    # row is quarantined never publishes, whatever the share)
+    quarantine_max_share: float = DEFAULT_QUARANTINE_MAX_SHARE
 
     def column(self, name: str) -> Column:
         for c in self.columns:

@@ -9,6 +9,11 @@ Three backends, chosen per column by ``params.backend``:
 * ``patterns``: the older Spark-native regex chain (``freetext.redaction``), which needs no jar.
 
 The row's own identifier values are redacted wherever they appear in every backend.
+
+Detectors read the text folded (``expr.text.fold_text``: look-alikes to ASCII, invisible
+characters out). The engine and cascade backends replace the spans found there in the original
+text and keep its other visible characters as written (full-width, accented); the patterns
+backend, a chain of native regex replacements with no span to map back, publishes the fold.
 """
 
 from __future__ import annotations
@@ -133,9 +138,14 @@ def _expression(col: Column, spec: ColumnSpec, ctx: RowContext) -> Column:
     if params["backend"] != "patterns":
         idents = [raw for _, raw in _identifiers(spec, ctx)]
         config = engine_config_of(params)
-        redacted = engine.redact(text, config, idents)
+        # spans found on the fold, replaced in the original text (kept as written elsewhere)
+        redacted = engine.redact_original(col, text, config, idents)
         if params["backend"] == "cascade":
-            redacted = cascade.redact_undecided(text, redacted, config, params.get("placeholders"))
+            # the model reads the fold too (the redacted fold, unchanged for most notes); a note
+            # it reads is published as the model returns it, folded
+            redacted = cascade.redact_undecided(
+                text, redacted, config, params.get("placeholders"), model_input=fold_text(redacted)
+            )
         return redacted
     if REDACTED + spec.name in ctx.dtypes:
         return ctx.raw(REDACTED + spec.name)

@@ -1,7 +1,7 @@
 """`pii-mask verify` and the root ``verify.py``: check a masked output against rubric.yaml.
 
     pii-mask verify --rubric rubric.yaml --output DIR [--raw PATH] [--raw-format csv|parquet|json]
-                    [--quarantine DIR] [--keyring file:PATH] [--json REPORT]
+                    [--raw-encoding ENC] [--quarantine DIR] [--keyring file:PATH] [--json REPORT]
 
 Exit 0 when every check holds, 1 when one is violated, 2 when verify cannot run. Prints a table
 grouped by reason (check, column, violations, status); --json writes the same content. The report
@@ -15,7 +15,8 @@ import logging
 import os
 import sys
 
-from piimask.errors import guarded, report_error
+from piimask.errors import UsageError, guarded, report_error
+from piimask.frames.encoding import DEFAULT_ENCODING, check_encoding
 from piimask.rubric import RubricError, load_rubric
 from piimask.verify.context import VerifyError
 from piimask.verify.runner import verify
@@ -33,6 +34,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     at.add_argument("--snapshot", type=int, help="with a table --output: check this snapshot id")
     p.add_argument("--raw", help="the unmasked input the job read (enables the raw checks)")
     p.add_argument("--raw-format", default="csv", choices=("csv", "parquet", "json"))
+    p.add_argument(
+        "--raw-encoding",
+        default=DEFAULT_ENCODING,
+        help="character encoding of a CSV or JSON --raw (the job's --input-encoding; default utf-8)",
+    )
     p.add_argument("--quarantine", help="the job's quarantine folder (reconcile its partition)")
     p.add_argument("--keyring", help="file:PATH, env:VAR or secretsmanager:ID (needs --raw)")
     p.add_argument("--json", dest="json_report", help="also write the report as JSON here")
@@ -49,6 +55,11 @@ def _check_arguments(args: argparse.Namespace) -> None:
             raise VerifyError(f"{label} {path} does not exist; check the path and retry.")
     if args.keyring and not args.raw:
         raise VerifyError("--keyring needs --raw: digests are recomputed from the raw values.")
+    if args.raw:
+        try:
+            check_encoding(args.raw_encoding, args.raw_format, "--raw-encoding")
+        except UsageError as exc:
+            raise VerifyError(str(exc)) from None
 
 
 def main(args: argparse.Namespace) -> int:
@@ -62,6 +73,7 @@ def main(args: argparse.Namespace) -> int:
         args.output,
         raw=args.raw,
         raw_format=args.raw_format,
+        raw_encoding=args.raw_encoding,
         quarantine=args.quarantine,
         keyring=args.keyring,
         at={k: v for k, v in (("branch", args.branch), ("snapshot", args.snapshot)) if v is not None},

@@ -18,6 +18,7 @@ from pyspark.sql.types import DataType
 from pyspark.sql.utils import AnalysisException
 
 from piimask.errors import PiiMaskError, UsageError
+from piimask.frames.encoding import DEFAULT_ENCODING, check_encoding
 from piimask.frames.read import CORRUPT_RECORD, INPUT_FORMATS, output_format, read_input, restore_formulas
 from piimask.keys.keyring import Keyring
 from piimask.keys.keyring import load as load_keyring
@@ -73,6 +74,7 @@ class Context:
     direct: list[str] = field(default_factory=list)  # common HMAC columns, output order
     keyed: list[str] = field(default_factory=list)  # common HMAC and token columns
     behavioral: list[str] = field(default_factory=list)  # common kept columns
+    raw_encoding: str = DEFAULT_ENCODING  # of a CSV or JSON raw input
 
     @property
     def out_columns(self) -> list[str]:
@@ -140,9 +142,16 @@ def _open_table(
     return out.drop(ROW_DIGEST), audit
 
 
-def _read_raw(spark: SparkSession, path: str, fmt: str, rubric: Rubric) -> DataFrame:
+def _check_raw_encoding(encoding: str, fmt: str) -> None:
     try:
-        raw = read_input(spark, path, fmt)
+        check_encoding(encoding, fmt, "--raw-encoding")
+    except UsageError as exc:
+        raise VerifyError(str(exc)) from None
+
+
+def _read_raw(spark: SparkSession, path: str, fmt: str, encoding: str, rubric: Rubric) -> DataFrame:
+    try:
+        raw = read_input(spark, path, fmt, encoding, flag="--raw-encoding")
     except Exception as exc:  # only our own messages are echoed: they hold no value
         why = str(exc) if isinstance(exc, PiiMaskError) else type(exc).__name__
         raise VerifyError(f"--raw {path} cannot be read as {fmt}: {why}") from None
@@ -194,6 +203,7 @@ def open_context(
     raw: str | None,
     raw_format: str,
     quarantine: str | None,
+    raw_encoding: str = DEFAULT_ENCODING,
     keyring: str | None,
     substring_budget: int,
     broadcast_rows: int,
@@ -215,6 +225,8 @@ def open_context(
     ring = _keyring(keyring, spec) if keyring else None
     if raw_format not in INPUT_FORMATS:
         raise VerifyError(f"--raw-format must be csv, parquet or json; found {raw_format!r}.")
+    if raw:
+        _check_raw_encoding(raw_encoding, raw_format)
     store = Storage(spark)
     for label, path in (
         ("--output", None if table else output),
@@ -228,7 +240,7 @@ def open_context(
     else:
         audit = latest_audit(store, output)
         out = _read_output(spark, store, output, audit)
-    raw_df = _read_raw(spark, raw, raw_format, spec) if raw else None
+    raw_df = _read_raw(spark, raw, raw_format, raw_encoding, spec) if raw else None
     raw_cols = [c for c in raw_df.columns if c != CORRUPT_RECORD] if raw_df is not None else None
     return Context(
         spark=spark,
@@ -248,6 +260,7 @@ def open_context(
         dtypes=MappingProxyType({f.name: f.dataType for f in out.schema.fields}),
         raw=raw_df,
         raw_columns=raw_cols,
+        raw_encoding=raw_encoding,
         **_audit_facts(audit),
         **_column_groups(spec, list(out.columns), raw_cols),
     )

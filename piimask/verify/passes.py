@@ -23,10 +23,11 @@ from piimask.expr.values import epoch_seconds
 from piimask.expr.windows import window_id_expr
 from piimask.frames.annotate import REASONS as Q_REASONS
 from piimask.frames.annotate import annotate
+from piimask.frames.encoding import label, undecodable_rows
 from piimask.frames.keys import DIRECT_IPAD, DIRECT_OPAD, WINDOW, keys_frame
 from piimask.frames.schema import groupable
 from piimask.verify.backend import Backend, cells, quoted, union_all
-from piimask.verify.context import Context
+from piimask.verify.context import Context, VerifyError
 from piimask.verify.reasons import meaning
 from piimask.verify.report import Result
 from piimask.verify.rows import RowCheck, row_checks
@@ -192,6 +193,7 @@ def raw_pass(ctx: Context, backend: Backend) -> RawFacts:
         F.count(F.lit(1)).alias("_rows"),
         F.sum(F.when(valid, 1).otherwise(0)).alias("_valid"),
         F.concat_ws(",", F.collect_set(F.when(valid, F.col(WINDOW)))).alias("_windows"),
+        undecodable_rows(ctx.raw),
     ]
     aggs += [
         F.sum(F.when(valid & quoted(c).isNull(), 1).otherwise(0)).alias(f"_n{i}")
@@ -222,6 +224,12 @@ def raw_pass(ctx: Context, backend: Backend) -> RawFacts:
     else:
         raw.observe(obs, *aggs).write.format("noop").mode("overwrite").save()
     row = obs.get
+    if row["undecodable"]:  # checks on corrupted values would report violations that are not
+        raise VerifyError(
+            f"--raw {ctx.raw_path} is not valid {label(ctx.raw_encoding)}: {row['undecodable']} row(s) hold "
+            "bytes that do not decode (read as U+FFFD). Name the encoding the job read it in with "
+            "--raw-encoding (the job's --input-encoding) and re-run."
+        )
     return RawFacts(
         rows=int(row["_rows"]),
         valid=int(row["_valid"] or 0),

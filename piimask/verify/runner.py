@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from pyspark.sql import SparkSession
 
+from piimask.frames.encoding import DEFAULT_ENCODING
 from piimask.rubric import Rubric
 from piimask.verify import keyed, leaks
 from piimask.verify import output as output_checks
@@ -89,6 +90,7 @@ def verify(
     at: dict | None = None,
     frame=None,
     audit: dict | None = None,
+    raw_encoding: str = DEFAULT_ENCODING,
 ) -> Report:
     """Check ``output`` (a folder, or a table at ``at``: ``{"branch": b}`` or ``{"snapshot": id}``)
     against the rubric (and the raw input and keyring when given).
@@ -101,6 +103,7 @@ def verify(
         output,
         raw=raw,
         raw_format=raw_format,
+        raw_encoding=raw_encoding,
         quarantine=quarantine,
         keyring=keyring,
         substring_budget=substring_budget,

@@ -8,11 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
+from rubric_variants import tolerant_quarantine
 from run_support import good_row, options, write_csv
 
 from piimask.errors import Refused, UsageError
 from piimask.job import run
 from piimask.keys.keyring import new_keyring, save
+from piimask.rubric import load_rubric
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +107,7 @@ def test_email_with_a_nul_or_zero_width_character_is_quarantined(spark, tmp_path
     data[1]["operator_email"] = "op1.person@exa\x00mple.com"
     data[2]["operator_email"] = "op2.per\u200bson@example.com"
     src = write_csv(tmp_path / "in.csv", data)
-    record = run(spark, options(tmp_path, src, keyring_file))
+    record = run(spark, options(tmp_path, src, keyring_file, rubric=tolerant_quarantine()))
     assert record["counts"]["rows_quarantined"] == 2
     assert record["quarantine_reasons"] == {"operator_email:malformed_email": 2}
 
@@ -165,6 +167,39 @@ def test_look_alike_characters_do_not_smuggle_pii_past_redaction(spark, tmp_path
     folded = fold_python(note).lower()
     for secret in ("op1.person@example.com", "503", "0199", "person1", "example"):
         assert secret not in folded, note
+
+
+def test_redaction_keeps_the_original_text_outside_the_spans(spark, tmp_path, keyring_file):
+    """Detectors read the fold; the output keeps the original characters around each span (the
+    default engine backend), and verify, which folds first, passes on it."""
+    from pyspark.sql import functions as F
+
+    from piimask.expr.text import fold_text
+    from piimask.treatments.freetext import cascade, engine
+    from piimask.treatments.redact import engine_config_of
+    from piimask.verify import verify
+
+    data = rows(4)
+    data[1]["operator_notes"] = "Ｔｏｏｌ　ｏｋ, call (５０３) ５５５-０１９９ at the café"
+    data[2]["operator_notes"] = "mail op7.per\u200bson@exam\u2060ple.com now"
+    src = write_csv(tmp_path / "in.csv", data)
+    o = options(tmp_path, src, keyring_file)
+    run(spark, o)
+    notes = {r.battery_pct: r.operator_notes for r in spark.read.parquet(o.output).collect()}
+    assert notes["51"] == "Ｔｏｏｌ　ｏｋ, call [PHONE] at the café"
+    assert notes["52"] == "mail [EMAIL] now"
+    # ordinary notes: what the job wrote before (the cascade on the fold, which is the note itself)
+    params = load_rubric(o.rubric).column("operator_notes").params
+    config, folded = engine_config_of(params), fold_text("operator_notes")
+    raw = spark.read.option("header", True).csv(str(src))
+    old = cascade.redact_undecided(
+        folded, engine.redact(folded, config, ["operator_name"]), config, params.get("placeholders")
+    )
+    before = raw.select("battery_pct", old)
+    for pct, note in before.where(F.col("battery_pct").isin("50", "53")).collect():
+        assert notes[pct] == note
+    report = verify(spark, o.rubric, o.output, raw=str(src), keyring=o.keyring)
+    assert report.passed, [r for r in report.results if not r.passed]
 
 
 def test_verify_folds_look_alikes_too(spark, tmp_path, keyring_file):
@@ -241,7 +276,7 @@ def test_raw_zone_partitions_carry_their_run_record_if_the_output_is_never_publi
     src = write_csv(tmp_path / "in.csv", data)
     monkeypatch.setattr(StagedTransaction, "replace", crash)
     with pytest.raises(KeyboardInterrupt):
-        run(spark, options(tmp_path, src, keyring_file))
+        run(spark, options(tmp_path, src, keyring_file, rubric=tolerant_quarantine()))
     assert not (tmp_path / "out").exists()
     for zone in ("quarantine", "vault"):
         parts = list((tmp_path / "raw" / zone).glob("run_id=*"))
@@ -252,26 +287,60 @@ def test_raw_zone_partitions_carry_their_run_record_if_the_output_is_never_publi
     assert q.count() == 1  # Spark still reads only the data files
 
 
-def test_quarantine_ceiling_stops_publication_and_names_the_top_reasons(spark, tmp_path, keyring_file):
-    import yaml
-    from rubric_variants import without_privacy
+def test_quarantine_ceiling_stops_publication_and_names_the_top_reasons(
+    spark, tmp_path, keyring_file, capsys
+):
+    """The default rubric's ceiling (5%): 3 bad rows of 50 (6%) publish nothing and exit 1; the
+    message names the reason codes with their counts, never a value."""
+    from piimask.cli import main as cli_main
 
-    doc = yaml.safe_load(Path(without_privacy()).read_text(encoding="utf-8"))
-    doc["quarantine"] = {"max_share": 0.05}
-    rubric = tmp_path / "rubric.yaml"
-    rubric.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     good = write_csv(tmp_path / "good.csv", rows(4))
-    run(spark, options(tmp_path, good, keyring_file, rubric=str(rubric)))
-    before = sorted(p.name for p in (tmp_path / "out").iterdir())
-    data = rows(20)
+    run(spark, options(tmp_path, good, keyring_file))
+    before = {str(p): p.stat().st_mtime_ns for p in (tmp_path / "out").rglob("*")}
+    data = rows(50)
     data[3]["gps_lat"] = "123.4"
     data[7]["event_ts"] = "SECRET-42"
+    data[9]["gps_lat"] = "-99.5"
     src = write_csv(tmp_path / "in.csv", data)
-    with pytest.raises(Refused, match="2 of 20 input rows failed validation") as err:
-        run(spark, options(tmp_path, src, keyring_file, rubric=str(rubric)))
-    assert "gps_lat:out_of_range (1)" in str(err.value) and "SECRET-42" not in str(err.value)
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == before
+    o = options(tmp_path, src, keyring_file)
+    argv = ["run", "--rubric", o.rubric, "--input", o.input, "--output", o.output]
+    argv += ["--quarantine", o.quarantine, "--vault", o.vault, "--keyring", o.keyring]
+    assert cli_main(argv) == 1
+    err = capsys.readouterr().err
+    assert "3 of 50 input rows failed validation (more than the quarantine ceiling of 5%" in err
+    assert "top reasons: gps_lat:out_of_range (2), event_ts:unparsable_timestamp (1)." in err
+    for value in ("SECRET-42", "123.4", "-99.5"):
+        assert value not in err
+    assert {str(p): p.stat().st_mtime_ns for p in (tmp_path / "out").rglob("*")} == before
     assert len(list((tmp_path / "raw" / "quarantine").glob("run_id=*"))) == 1  # the good run's
+    assert not list(tmp_path.rglob(".staging-*"))
+
+
+def test_quarantine_under_the_ceiling_publishes(spark, tmp_path, keyring_file):
+    data = rows(50)
+    data[3]["gps_lat"] = "123.4"
+    data[7]["event_ts"] = "SECRET-42"  # 2 of 50: 4%, under the default 5%
+    src = write_csv(tmp_path / "in.csv", data)
+    record = run(spark, options(tmp_path, src, keyring_file))
+    assert (record["counts"]["rows_out"], record["counts"]["rows_quarantined"]) == (48, 2)
+    assert spark.read.parquet(str(tmp_path / "out")).count() == 48
+
+
+def test_a_rubric_sets_its_own_quarantine_ceiling(spark, tmp_path, keyring_file):
+    import yaml
+
+    data = rows(20)
+    data[3]["gps_lat"] = "123.4"  # 1 of 20: 5%, at the default ceiling
+    src = write_csv(tmp_path / "in.csv", data)
+    doc = yaml.safe_load(Path(options(tmp_path, src, keyring_file).rubric).read_text(encoding="utf-8"))
+    doc["quarantine"] = {"max_share": 0.01}
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    with pytest.raises(Refused, match="more than the quarantine ceiling of 1%") as err:
+        run(spark, options(tmp_path, src, keyring_file, rubric=str(strict)))
+    assert err.value.exit_code == 1 and not (tmp_path / "out").exists()
+    record = run(spark, options(tmp_path, src, keyring_file))
+    assert record["counts"]["rows_quarantined"] == 1
 
 
 def test_a_run_whose_every_row_is_quarantined_publishes_nothing(spark, tmp_path, keyring_file):

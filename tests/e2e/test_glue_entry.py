@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from rubric_variants import without_privacy
+from rubric_variants import with_quarantine_ceiling, without_privacy
 from test_job import COLUMNS, REFERENCE, good_row, write_csv
 
 from piimask.aws.glue_entry import parse_glue_args
@@ -199,7 +199,7 @@ def test_no_value_or_key_reaches_stdout_stderr_logs_or_audit(tmp_path):
     env = _env(PIIMASK_DEBUG="0")
     common = [
         "--rubric",
-        str(ROOT / "rubric.yaml"),
+        with_quarantine_ceiling(tmp_path, 1.0),  # 2 of 3 rows quarantined on purpose
         "--quarantine",
         str(tmp_path / "q"),
         "--vault",

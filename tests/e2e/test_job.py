@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from rubric_variants import tolerant_quarantine
 from run_support import COLUMNS, good_row, options, write_csv
 
 from piimask.errors import PiiMaskError
@@ -103,7 +104,8 @@ def test_bad_rows_go_to_quarantine_with_reason_codes(spark, tmp_path, keyring_fi
         good_row(15, error_code="", operator_notes="", device_mac="", operator_phone=""),  # nullable ok
     ]
     src = write_csv(tmp_path / "in.csv", rows)
-    record = run(spark, options(tmp_path, src, keyring_file))
+    # one row of each kind of bad value: half the input, far above the default ceiling
+    record = run(spark, options(tmp_path, src, keyring_file, rubric=tolerant_quarantine()))
     c = record["counts"]
     assert (c["rows_in"], c["rows_out"], c["rows_quarantined"]) == (12, 6, 6)
     assert record["quarantine_reasons"] == {
@@ -143,7 +145,10 @@ def test_quarantine_holds_each_invalid_row_exactly(spark, tmp_path, keyring_file
     if as_map:
         df = df.withColumn("error_code", F.create_map(F.lit("code"), F.col("event_id")))
     df.write.parquet(str(tmp_path / "in.parquet"))
-    record = run(spark, options(tmp_path, tmp_path / "in.parquet", keyring_file, input_format="parquet"))
+    opts = options(
+        tmp_path, tmp_path / "in.parquet", keyring_file, input_format="parquet", rubric=tolerant_quarantine()
+    )
+    record = run(spark, opts)
     assert (record["counts"]["rows_out"], record["counts"]["rows_quarantined"]) == (4, 4)
     q = spark.read.parquet(record["quarantine"]["path"])
     raw_schema = spark.read.parquet(str(tmp_path / "in.parquet")).schema
@@ -157,7 +162,8 @@ def test_quarantine_holds_each_invalid_row_exactly(spark, tmp_path, keyring_file
 
 
 def test_malformed_csv_record_is_quarantined(spark, tmp_path, keyring_file):
-    src = write_csv(tmp_path / "in.csv", [good_row(i) for i in range(3)])
+    # 20 good rows and the broken one: under the default 5% quarantine ceiling
+    src = write_csv(tmp_path / "in.csv", [good_row(i) for i in range(20)])
     src.write_text(src.read_text() + "only,three,fields\n", encoding="utf-8")
     record = run(spark, options(tmp_path, src, keyring_file))
     assert record["counts"]["rows_quarantined"] == 1

@@ -168,10 +168,15 @@ def redact_texts(
 
 
 def redact_undecided(
-    original: Column, redacted: Column, config: str, placeholders: Mapping[str, str] | None = None
+    original: Column,
+    redacted: Column,
+    config: str,
+    placeholders: Mapping[str, str] | None = None,
+    model_input: Column | None = None,
 ) -> Column:
     """``redacted`` (the engine's output), with the model's PERSON finds replaced too on the notes
-    the engine marked undecided in ``original``."""
+    the engine marked undecided in ``original``; the model reads ``model_input`` (default
+    ``redacted``) and its result replaces ``redacted`` on those notes."""
     import pandas as pd
     from pyspark.sql.functions import pandas_udf
 
@@ -184,5 +189,7 @@ def redact_undecided(
     def _ner(batch: pd.Series) -> pd.Series:
         return pd.Series(redact_texts(batch.tolist(), placeholder, name, protected), index=batch.index)
 
-    only_undecided = F.when(engine.undecided(original, config), redacted)
+    only_undecided = F.when(
+        engine.undecided(original, config), redacted if model_input is None else model_input
+    )
     return F.coalesce(_ner(only_undecided), redacted)

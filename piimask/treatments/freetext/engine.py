@@ -27,6 +27,7 @@ __all__ = [
     "engine_config",
     "pii_count",
     "redact",
+    "redact_original",
     "register",
     "undecided",
 ]
@@ -50,6 +51,7 @@ _PACKAGE = "io.piimask.spark.text."
 # SQL name -> (Java class, return type)
 UDFS = {
     "piimask_redact": (_PACKAGE + "RedactUdf", StringType()),
+    "piimask_redact_original": (_PACKAGE + "RedactOriginalUdf", StringType()),
     "piimask_pii_count": (_PACKAGE + "PiiCountUdf", IntegerType()),
     "piimask_undecided": (_PACKAGE + "UndecidedUdf", BooleanType()),
 }
@@ -103,7 +105,7 @@ def config_from_params(params: Mapping, phone_regions: Sequence[str] | None = No
 
 
 def register(spark: SparkSession) -> None:
-    """Registers the three SQL functions in ``spark`` (idempotent). Raises when the jar is absent."""
+    """Registers the SQL functions in ``spark`` (idempotent). Raises when the jar is absent."""
     for name, (cls, return_type) in UDFS.items():
         spark.udf.registerJavaFunction(name, cls, return_type)
 
@@ -123,15 +125,30 @@ def _text(col: Column | str) -> Column:
     return (F.col(col) if isinstance(col, str) else col).cast("string")
 
 
+def _identifier_array(identifiers: Sequence[Column | str]) -> Column:
+    if identifiers:
+        return F.array(*[_text(c) for c in identifiers])
+    return F.lit(None).cast("array<string>")
+
+
 def redact(text: Column | str, config: str, identifiers: Sequence[Column | str] = ()) -> Column:
     """``text`` with every span the engine finds replaced by its placeholder; ``identifiers`` are
     this row's own values (redacted wherever they appear, any case)."""
     _registered()
-    if identifiers:
-        idents = F.array(*[_text(c) for c in identifiers])
-    else:
-        idents = F.lit(None).cast("array<string>")
+    idents = _identifier_array(identifiers)
     return F.call_udf("piimask_redact", _text(text), F.lit(config), idents)
+
+
+def redact_original(
+    original: Column | str, folded: Column | str, config: str, identifiers: Sequence[Column | str] = ()
+) -> Column:
+    """``original`` with the spans the engine finds in ``folded`` (its ``expr.text.fold_text``)
+    replaced by their placeholders, every other visible character kept as written (invisible
+    ones dropped); the folded text redacted where the two do not align. Folding the result gives
+    exactly ``redact(folded)``, so verify (which folds first) checks the same text as before."""
+    _registered()
+    idents = _identifier_array(identifiers)
+    return F.call_udf("piimask_redact_original", _text(original), _text(folded), F.lit(config), idents)
 
 
 def pii_count(text: Column | str, config: str) -> Column:

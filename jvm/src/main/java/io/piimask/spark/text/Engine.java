@@ -135,6 +135,32 @@ public final class Engine {
     return b.append(text, pos, text.length()).toString();
   }
 
+  /**
+   * {@code original} with the spans found in {@code folded} (its fold, see {@link FoldMap})
+   * replaced by their placeholders and every other visible character kept as written; the
+   * folded text redacted (as {@link #redact}) when the two do not align. Folding the result
+   * gives exactly the redacted fold, so a checker that folds first sees what it saw before.
+   */
+  public String redactOriginal(String original, String folded, List<String> identifiers) {
+    if (original == null || folded == null || original.equals(folded)) {
+      return redact(folded == null ? original : folded, identifiers);
+    }
+    FoldMap map = FoldMap.align(original, folded);
+    if (map == null) {
+      return redact(folded, identifiers);
+    }
+    List<Span> spans = spans(folded, identifiers);
+    StringBuilder b = new StringBuilder(original.length() + 16);
+    int pos = 0;
+    for (Span s : spans) {
+      map.appendOriginal(b, pos, s.start());
+      b.append(config.placeholders.get(s.kind()));
+      pos = s.end();
+    }
+    map.appendOriginal(b, pos, folded.length());
+    return b.toString();
+  }
+
   public int piiCount(String text) {
     return text == null ? 0 : spans(text, null).size();
   }
