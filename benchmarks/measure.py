@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         "kind",
         choices=[
             "generate",
+            "reference",
             "identity",
             "floor",
             "mask",
@@ -80,7 +81,15 @@ def main(argv: list[str] | None = None) -> int:
 
     import logging
 
-    logging.basicConfig(level=logging.INFO, format="%(name)s %(message)s")  # the job's phase laps
+    phases: dict = {}
+
+    class _Phases(logging.Handler):  # the job logs its phases' wall seconds as one JSON line
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage().startswith("phase seconds: "):
+                phases.update(json.loads(record.getMessage()[len("phase seconds: ") :]))
+
+    logging.getLogger("piimask").addHandler(_Phases())
+    logging.getLogger("piimask").setLevel(logging.INFO)
     from piimask.session import LOCAL_CATALOG, WAREHOUSE_ENV, get_spark
 
     work = Path(args.work)
@@ -105,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         from piimask.tools.generate import generate, write
 
         write(generate(spark, args.rows, seed=args.seed, malformed_rate=0.001), args.input, "parquet")
+    elif args.kind == "reference":  # --input's reference-kit columns, written to --work
+        from benchmarks.refkit import REFERENCE_COLUMNS
+
+        spark.read.parquet(args.input).select(*REFERENCE_COLUMNS).write.mode("overwrite").parquet(str(work))
     elif args.kind == "identity":
         spark.read.parquet(args.input).write.mode("overwrite").parquet(str(out))
     elif args.kind == "floor":  # the rubric's digests and tokens only: the least the job can cost
@@ -221,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         "cpu_seconds": round(cpu_seconds, 2),
         "jvm_peak_mib": round(_jvm_peak_mib(spark), 1),
         "python_peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        **({"phases": phases} if phases else {}),
         **extra,
     }
     print("BENCH " + json.dumps(result), flush=True)

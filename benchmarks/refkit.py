@@ -22,6 +22,14 @@ from pyspark.sql.types import StringType
 
 from piimask.rubric import Rubric
 
+# the reference kit's schema (../shared/design.md, "Reference dataset"): the generator's columns
+# without device_mac, operator_phone, operator_age and operator_notes
+REFERENCE_COLUMNS = (
+    "event_id event_ts tool_serial tool_model tool_model_name firmware_version operator_id "
+    "operator_email operator_name job_site_id job_site_address gps_lat gps_lon battery_pct "
+    "torque_nm usage_minutes error_code"
+).split()
+
 
 def build(df: DataFrame, rubric: Rubric, key: bytes, salt: bytes) -> DataFrame:
     """``df`` masked the reference kit's way, column by column, in the input's column order."""
