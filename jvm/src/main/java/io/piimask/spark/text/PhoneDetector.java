@@ -189,6 +189,12 @@ public final class PhoneDetector implements Detector {
         return 1;
       }
       if (NOT_PHONE.contains(t.lower)) {
+        // a part/ticket number follows its word directly ("case 123", "case #123", "case: 123");
+        // after a comma the word ended another phrase, often a family name ("Robert Case,
+        // 305-640-4395"), and the number is judged on its own
+        if (gap.indexOf(',') >= 0) {
+          continue;
+        }
         return -1;
       }
     }
