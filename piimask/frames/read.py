@@ -222,6 +222,12 @@ def neutralize_formulas(df: DataFrame) -> DataFrame:
     return df.select(*cols)
 
 
+# A keyed digest repeats once per person and key window: tens of thousands of distinct 64-character
+# values per row group, past Parquet's 1 MiB default dictionary page, so the writer fell back to
+# plain encoding and wrote every digest in full. A larger dictionary page keeps them encoded.
+DICTIONARY_PAGE_BYTES = 16 << 20
+
+
 def output_writer(df: DataFrame, fmt: str):
     """The writer of a masked output (or part of one), replacing what is at its path: CSV with
     a header, RFC 4180 quoting and formula-like cells neutralized, else Parquet."""
@@ -230,4 +236,6 @@ def output_writer(df: DataFrame, fmt: str):
     w = df.write.mode("overwrite").format(fmt)
     if fmt == "csv":
         w = w.option("header", "true").option("escape", '"')
+    if fmt == "parquet":
+        w = w.option("parquet.dictionary.page.size", str(DICTIONARY_PAGE_BYTES))
     return w

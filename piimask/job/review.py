@@ -30,6 +30,9 @@ FULL_SCAN = ("email", "mac")  # kinds for which one value in the whole column is
 # a plain search before any regex: the scan runs on every row of every kept column, whose values
 # are mostly short numbers and codes (profile in benchmarks/HISTORY.md, 2026-12-07).
 _MUST_HOLD = {"email": ("@",), "mac": (":", "-", ".")}
+# The shortest text each kind can match ("a@b.cd"; "0123.4567.89ab"), in bytes, an O(1) test:
+# firmware versions and decimals ("2.4.1", "39.8") hold a "." but are too short to be a MAC.
+_MIN_BYTES = {"email": 6, "mac": 14}
 
 
 def _kinds() -> dict[str, tuple[str, float]]:
@@ -89,6 +92,7 @@ def full_scan(rubric: Rubric, columns: list[str], valid: Column) -> list[Column]
             holds = F.lit(False)
             for char in _MUST_HOLD[kind]:
                 holds = holds | (F.instr(text, char) > 0)
+            holds = (F.octet_length(text) >= _MIN_BYTES[kind]) & holds
             hit = hit | (holds & text.rlike(detector.prefilter) & text.rlike(detector.regex()))
         counted = F.when(valid & F.coalesce(hit, F.lit(False)), 1).otherwise(0)
         aggs.append(F.sum(counted).alias(f"kept_pii_{i}"))

@@ -134,13 +134,24 @@ def test_csv_output_neutralizes_formulas_and_verify_reads_it_back(spark, tmp_pat
     assert report.passed, [r for r in report.results if not r.passed]
 
 
-def test_one_email_in_a_kept_column_beyond_the_sample_stops_the_run(spark, tmp_path, keyring_file):
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ask ｏｐ９＠ｅｘａｍｐｌｅ．ｃｏｍ",  # full width
+        "a@b.cd",  # the shortest email the scan's length guard lets through
+        "0123.4567.89ab",  # the shortest MAC (14 bytes), dots like a firmware version's
+    ],
+)
+def test_one_email_or_mac_in_a_kept_column_beyond_the_sample_stops_the_run(
+    spark, tmp_path, keyring_file, value
+):
     data = rows(260)
-    data[250]["error_code"] = "ask ｏｐ９＠ｅｘａｍｐｌｅ．ｃｏｍ"  # full width, past the 200-row sample
+    data[250]["error_code"] = value  # past the 200-row sample
     src = write_csv(tmp_path / "in.csv", data)
     with pytest.raises(Refused, match="hold email or MAC addresses") as err:
         run(spark, options(tmp_path, src, keyring_file))
-    assert "'error_code' (1 row(s))" in str(err.value) and "op9" not in str(err.value)
+    message = str(err.value)
+    assert "'error_code' (1 row(s))" in message and value not in message and "op9" not in message
     assert not (tmp_path / "out").exists()
 
 
