@@ -76,6 +76,13 @@ CATEGORIES = (
     ("file system", ("org.apache.hadoop.fs.", "java.io.", "sun.nio.")),
 )
 TASK_THREAD = re.compile(r"Executor task launch worker")
+# the whole-stage-generated iterator a sample runs under: which pass of the job it belongs to
+STAGE = re.compile(r"GeneratedIteratorForCodegenStage(\d+)")
+# frames that mean the sample is in the writer or the run's observation, whatever stage feeds them
+OUTSIDE_STAGES = (
+    ("parquet write", ("ParquetWriteSupport", "InternalParquetRecordWriter", "FileFormatWriter")),
+    ("observation (CollectMetrics)", ("CollectMetrics", "AggregatingAccumulator")),
+)
 
 
 def classify(frames: list[str]) -> str:
@@ -100,11 +107,24 @@ def samples(path: str):
         yield (thread.group(1) if thread else ""), frames
 
 
-def shares(path: str) -> dict[str, float]:
+def stage_of(frames: list[str]) -> str:
+    """The codegen stage whose iterator is nearest the top of the stack, unless the writer or the
+    observation comes first (they pull rows from a stage but are not its expressions)."""
+    for frame in frames:
+        for name, marks in OUTSIDE_STAGES:
+            if any(m in frame for m in marks):
+                return name
+        found = STAGE.search(frame)
+        if found:
+            return f"codegen stage {found.group(1)}"
+    return "other"
+
+
+def shares(path: str, by_stage: bool = False) -> dict[str, float]:
     counts: Counter[str] = Counter()
     for thread, frames in samples(path):
         if TASK_THREAD.search(thread):
-            counts[classify(frames)] += 1
+            counts[stage_of(frames) if by_stage else classify(frames)] += 1
     total = sum(counts.values()) or 1
     return {k: round(v / total, 3) for k, v in counts.most_common()}
 
@@ -112,8 +132,13 @@ def shares(path: str) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("recording")
+    p.add_argument(
+        "--by-stage",
+        action="store_true",
+        help="group by whole-stage codegen stage (a pass of the job) instead of kind of work",
+    )
     args = p.parse_args(argv)
-    for name, share in shares(args.recording).items():
+    for name, share in shares(args.recording, args.by_stage).items():
         print(f"{share:6.1%}  {name}")
     return 0
 
