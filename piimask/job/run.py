@@ -169,9 +169,7 @@ def _check_keys(plan: _Plan, keyring: Keyring, ref: str) -> list[str]:
     if (keys_seen["missing"] or 0) > 0:
         absent = [w for w in windows if w not in keyring.direct]
         raise keyring_mod.KeyringError(
-            f"keyring {ref} has no key for window(s) {', '.join(absent)} "
-            f"({keys_seen['missing']} rows). Nothing was written. Add them with "
-            f"`pii-mask keys add --keyring {ref} --window {absent[0] if absent else 'W'}`."
+            keyring_mod.missing_keys_message(keyring, absent, ref, keys_seen["missing"])
         )
     return windows
 

@@ -9,6 +9,7 @@ a new version staged AWSCURRENT (VersionStage passed explicitly). Output names w
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,7 +91,7 @@ def _save(keyring: Keyring, ref: str) -> str | None:
 
 def _load(ref: str) -> Keyring:
     keyring = kr.load(ref)
-    return Keyring(keyring.direct, keyring.token, ref, keyring.version_id)
+    return dataclasses.replace(keyring, ref=ref)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -197,7 +198,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
             f"keyring {args.to} already exists; `keys migrate` moves into a new or placeholder "
             "keyring only, never over one."
         )
-    moved = Keyring(keyring.direct, keyring.token, args.to)
+    moved = dataclasses.replace(keyring, ref=args.to, version_id=None)
     _save(moved, args.to)
     copy = kr.load(args.to)
     if dict(copy.direct) != dict(keyring.direct) or copy.token != keyring.token:

@@ -32,6 +32,7 @@ __all__ = [
     "new_keyring",
     "parse_ref",
     "keyring_from_doc",
+    "missing_keys_message",
     "write_private",
 ]
 
@@ -80,6 +81,9 @@ class Keyring:
     token: bytes
     ref: str = ""
     version_id: str | None = field(default=None)
+    # ids of windows whose key was shredded (never a key): the job then says a missing key was
+    # destroyed on purpose, not forgotten; a later `keys add` of the window clears the mark
+    shredded: frozenset[str] = frozenset()
 
     def __repr__(self) -> str:
         return f"Keyring(ref={self.ref!r}, windows={sorted(self.direct)})"
@@ -109,6 +113,8 @@ class Keyring:
             "direct": {w: base64.b64encode(k).decode() for w, k in sorted(self.direct.items())},
             "token": base64.b64encode(self.token).decode(),
         }
+        if self.shredded:
+            doc["shredded"] = sorted(self.shredded)
         return json.dumps(doc, indent=2) + "\n"
 
     def with_window(self, window: str, key: bytes | None = None) -> Keyring:
@@ -119,13 +125,40 @@ class Keyring:
             )
         direct = dict(self.direct)
         direct[window] = key or secrets.token_bytes(MIN_KEY_BYTES)
-        return Keyring(MappingProxyType(direct), self.token, self.ref, self.version_id)
+        return Keyring(
+            MappingProxyType(direct), self.token, self.ref, self.version_id, self.shredded - {window}
+        )
 
     def without_window(self, window: str) -> Keyring:
         if window not in self.direct:
             raise KeyringError(f"keyring {self.ref} has no key for window {window}.")
         direct = {w: k for w, k in self.direct.items() if w != window}
-        return Keyring(MappingProxyType(direct), self.token, self.ref, self.version_id)
+        return Keyring(
+            MappingProxyType(direct), self.token, self.ref, self.version_id, self.shredded | {window}
+        )
+
+
+def missing_keys_message(keyring: Keyring, absent: list[str], ref: str, rows: int) -> str:
+    """The job's refusal of rows whose window has no key, saying why each key is missing: a
+    shredded window's key is gone for good (a new key would mask its rows unlike the ones masked
+    before), a window never added can still be added."""
+    shredded = [w for w in absent if w in keyring.shredded]
+    never = [w for w in absent if w not in keyring.shredded]
+    parts = [
+        f"keyring {ref} has no key for window(s) {', '.join(absent)} ({rows} rows). Nothing was written."
+    ]
+    if shredded:
+        parts.append(
+            f"Window(s) {', '.join(shredded)} were shredded (crypto-erased): the key is destroyed "
+            "for good, so rows of that window can no longer be masked consistently with the rows "
+            "masked before. Remove those rows from the input."
+        )
+    if never:
+        parts.append(
+            f"Window(s) {', '.join(never)} were never added; add them with "
+            f"`pii-mask keys add --keyring {ref} --window {never[0]}`."
+        )
+    return " ".join(parts)
 
 
 def _decode_key(ref: str, name: str, value: object) -> bytes:
@@ -185,7 +218,10 @@ def keyring_from_doc(doc: object, ref: str, version_id: str | None = None) -> Ke
     keys = {str(w): _decode_key(ref, f"direct[{w}]", v) for w, v in direct.items()}
     token = _decode_key(ref, "token", doc.get("token"))
     _check_distinct(ref, keys, token)
-    return Keyring(MappingProxyType(keys), token, ref, version_id)
+    shredded = doc.get("shredded", [])
+    if not isinstance(shredded, list) or not all(isinstance(w, str) for w in shredded):
+        raise KeyringError(f'keyring {ref}: "shredded" must be an array of window ids.')
+    return Keyring(MappingProxyType(keys), token, ref, version_id, frozenset(shredded) - set(keys))
 
 
 def sm_client():

@@ -7,7 +7,8 @@ and the list of windows, and each window key lives in its own secret ``ROOT/wind
 written once and never rewritten. `keys shred` deletes that secret with
 ``ForceDeleteWithoutRecovery``: every version of it is gone at once, with no recovery window.
 
-Root JSON: ``{"version": 1, "layout": "secret-per-window", "windows": [...], "token": "<base64>"}``;
+Root JSON: ``{"version": 1, "layout": "secret-per-window", "windows": [...], "token": "<base64>"}``
+(plus ``"shredded": [...]``, the ids of shredded windows, once there are any);
 a window secret: ``{"version": 1, "window": "2026Q2", "key": "<base64>"}``. A root in the older
 single-secret layout (design.md's keyring JSON with every window key in it) is still read as it
 is; the first change to it moves the window keys into their own secrets. Its earlier versions
@@ -112,7 +113,7 @@ def load(ref: str, root: str, stage: str = "AWSCURRENT") -> Keyring:
         )
     if doc.get("layout") != LAYOUT:
         return keyring_from_doc(doc, ref, version)  # the single-secret layout
-    direct = {}
+    direct, gone = {}, []
     for window in _listed(doc):
         name = window_secret(root, window)
         botocore_error, client_error = _errors()
@@ -131,13 +132,17 @@ def load(ref: str, root: str, stage: str = "AWSCURRENT") -> Keyring:
                 window,
                 name,
             )
+            gone.append(window)
             continue
         except botocore_error as exc:
             raise KeyringUsageError(
                 f"keyring {ref}: cannot reach Secrets Manager ({type(exc).__name__})."
             ) from None
         direct[window] = _window_key(ref, window, resp.get("SecretString"))
-    return keyring_from_doc({"version": 1, "direct": direct, "token": doc.get("token")}, ref, version)
+    shredded = [*doc.get("shredded", []), *gone]
+    return keyring_from_doc(
+        {"version": 1, "direct": direct, "token": doc.get("token"), "shredded": shredded}, ref, version
+    )
 
 
 def _window_key(ref: str, window: str, text: str | None) -> str:
@@ -160,6 +165,8 @@ def _root_json(keyring: Keyring) -> str:
         "windows": list(keyring.windows),
         "token": base64.b64encode(keyring.token).decode(),
     }
+    if keyring.shredded:  # ids only: the job names them when it refuses their rows
+        doc["shredded"] = sorted(keyring.shredded)
     return json.dumps(doc, indent=2) + "\n"
 
 

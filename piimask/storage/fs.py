@@ -6,23 +6,77 @@ them succeeded, so a failed run leaves the previous output intact and nothing pa
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import posixpath
 import signal
+import threading
 import time
+import uuid
 
 from pyspark.sql import SparkSession
 
 from piimask.storage.paths import is_within, normalize
 
-__all__ = ["KILL_ENV", "STALE_PUBLISH_S", "Storage"]
+__all__ = ["HEARTBEAT_S", "KILL_ENV", "LEASE", "MISSED_BEATS", "STALE_PUBLISH_S", "Heartbeat", "Storage"]
+
+log = logging.getLogger("piimask.storage")
 
 STARTED, RETIRED = ".swap-started", ".old-retired"  # markers inside a swap's trash
-STALE_PUBLISH_S = 3600.0  # a swap whose trash is this old was left by a process that died
+# A swap's owner rewrites a lease in its trash every HEARTBEAT_S seconds while it moves entries.
+# Another process that finds the trash watches the lease with its own clock: rewritten, the
+# owner is alive and its swap is left alone; not rewritten for MISSED_BEATS of the owner's
+# beats, the owner died and the swap is completed at once. No clock is compared across
+# machines, and a live owner survives two failed beats (a transient S3 error).
+LEASE = ".swap-lease"
+HEARTBEAT_S = 10.0
+MISSED_BEATS = 3
+STALE_PUBLISH_S = 3600.0  # a trash without a lease (an older kit's) this old was left by a dead process
 # A test seam, read at one point: with this variable naming a dataset's folder (``output``),
 # the process kills itself (SIGKILL, no handler runs) once that dataset's old entries are all
 # moved aside and before any new one is placed: where a killed swap leaves least visible.
 KILL_ENV = "PIIMASK_TEST_KILL_IN_PUBLISH"
+
+
+class Heartbeat:
+    """The owner's lease on a swap: written once on entry, then rewritten every ``every_s``
+    seconds by a daemon thread (its own Py4J connection) until the block ends. The lease says
+    who owns the swap and how often it beats, never a value from the data."""
+
+    def __init__(self, store: Storage, path: str, every_s: float | None = None):
+        self.store, self.path = store, path
+        self.every_s = HEARTBEAT_S if every_s is None else every_s
+        self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="piimask-swap-lease", daemon=True)
+        self._beat = 0
+
+    def _write(self) -> None:
+        lease = {"owner": self.owner, "beat": self._beat, "every_s": self.every_s}
+        self.store.write_text(self.path, json.dumps(lease))
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every_s):
+            self._beat += 1
+            try:
+                self._write()
+            except Exception as exc:  # a missed beat; MISSED_BEATS of them and others take over
+                log.warning("could not renew the publication lease (%s)", type(exc).__name__)
+
+    def __enter__(self) -> Heartbeat:
+        self._write()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop beating (before the trash is deleted, so no beat recreates it)."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
 
 
 class Storage:
@@ -150,7 +204,14 @@ class Storage:
         failure the new ones are removed and the old ones moved back. Two markers in the trash
         let ``finish_publications`` complete a swap whose process was killed half way."""
         trash = staging + ".previous"
-        self.write_text(posixpath.join(trash, STARTED), "")
+        lease = Heartbeat(self, posixpath.join(trash, LEASE))
+        with lease:  # written before the marker: a trash with the marker always has a lease
+            self.write_text(posixpath.join(trash, STARTED), "")
+            self._swap_entries(staging, final, trash, lease)
+        self.delete(trash)
+        self.delete(staging)
+
+    def _swap_entries(self, staging: str, final: str, trash: str, lease: Heartbeat) -> None:
         old = self._visible(final)
         moved: list[str] = []
         placed: list[str] = []
@@ -169,16 +230,16 @@ class Storage:
                 self.delete(posixpath.join(final, name))
             for name in moved:
                 self._move(posixpath.join(trash, name), posixpath.join(final, name))
+            lease.stop()
             self.delete(trash)
             raise
-        self.delete(trash)
-        self.delete(staging)
 
     def finish_publications(self, final: str, older_than_s: float | None = None) -> list[str]:
-        """Complete every swap in ``final`` whose process died (its trash is ``older_than_s``
-        old, default ``STALE_PUBLISH_S``): its stage was complete (a transaction publishes only
-        after its record is written) and the raw zone was published first, so the swap is rolled
-        forward. Returns the trash folders found (names only)."""
+        """Complete every swap in ``final`` whose process died (its lease went unrenewed for
+        ``MISSED_BEATS`` beats; a trash without a lease, once it is ``older_than_s`` old, default
+        ``STALE_PUBLISH_S``): its stage was complete (a transaction publishes only after its
+        record is written) and the raw zone was published first, so the swap is rolled forward.
+        Returns the trash folders finished (names only)."""
         older_than_s = STALE_PUBLISH_S if older_than_s is None else older_than_s
         finished = []
         for name in self.list(final):
@@ -188,7 +249,7 @@ class Storage:
             started = posixpath.join(trash, STARTED)
             if not self.exists(started):
                 continue  # not this method's trash (a transaction's swap of partitions)
-            if self._age_s(started) < older_than_s:
+            if not self._owner_dead(trash, older_than_s):
                 continue  # a swap in progress in another process
             if self.exists(stage):
                 if not self.exists(posixpath.join(trash, RETIRED)):
@@ -200,6 +261,36 @@ class Storage:
             self.delete(trash)
             finished.append(name)
         return finished
+
+    def _owner_dead(self, trash: str, older_than_s: float) -> bool:
+        """Whether the process that owns the swap in ``trash`` is gone: its lease was not
+        rewritten while this process watched it for ``MISSED_BEATS`` of its beats (a lease
+        rewritten, or the trash removed by its owner, means the owner is alive). The lease is
+        compared as text: a read that caught a local overwrite half done differs, and counts as
+        a beat."""
+        lease = posixpath.join(trash, LEASE)
+        first = self._read_lease(lease)
+        if first is None:  # an older kit's swap: only its age tells
+            try:
+                return self._age_s(posixpath.join(trash, STARTED)) >= older_than_s
+            except Exception:  # removed meanwhile: its owner finished
+                return False
+        try:
+            every_s = float(json.loads(first)["every_s"])
+        except (ValueError, KeyError, TypeError):
+            every_s = HEARTBEAT_S
+        deadline = time.monotonic() + MISSED_BEATS * every_s
+        while (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(every_s / 2, left))
+            if not self.exists(trash) or self._read_lease(lease) != first:
+                return False
+        return True
+
+    def _read_lease(self, path: str) -> str | None:
+        try:
+            return self.read_text(path) if self.exists(path) else None
+        except Exception:  # removed meanwhile: its owner finished, or never had one
+            return None
 
     def _visible(self, folder: str) -> list[str]:
         return [n for n in self.list(folder) if not n.startswith(".")]  # hidden: stages, checksums

@@ -13,18 +13,10 @@ import base64
 import pytest
 from aws_fixtures import secret_versions_holding
 from aws_support.cfn import ACCOUNT, REGION
+from aws_support.walkthrough import KEYS_ACTIONS, as_principal
 
 from piimask.cli import main
 from piimask.keys import keyring as kr
-
-KEYS_ACTIONS = [  # docs/aws.md: what the person deploying needs for `pii-mask keys`
-    "secretsmanager:GetSecretValue",
-    "secretsmanager:PutSecretValue",
-    "secretsmanager:CreateSecret",
-    "secretsmanager:DescribeSecret",
-    "secretsmanager:DeleteSecret",
-    "secretsmanager:ListSecretVersionIds",
-]
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +30,6 @@ def people(iam_stack):
         ],
     }
     return server, stack, server.user("deployer", {"keys": policy})
-
-
-def as_principal(monkeypatch, creds) -> None:
-    import boto3
-
-    for name, value in creds.environment().items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
 
 
 def keys(capsys, *argv: str) -> tuple[int, str]:

@@ -283,14 +283,15 @@ def test_retention_removes_expired_rows_on_s3(spark, world, tmp_path):
 
 
 def test_a_job_killed_during_publication_leaves_the_previous_version_whole_and_the_next_run_repairs(
-    spark, world, monkeypatch
+    spark, world
 ):
     """The job runs in its own process and is killed (SIGKILL, at the seam fs.KILL_ENV) after
     the old output's objects were all moved aside and before any new one is placed. What S3
     cannot give (no folder rename) and docs/aws.md says: readers see no output until the swap
     is completed. What holds: the previous version is whole in the swap's trash, the new one is
     whole in its stage with its audit record, no mix of the two is visible, and the next
-    transaction on the output (once the swap is STALE_PUBLISH_S old) rolls it forward."""
+    transaction on the output rolls it forward at once: it watches the dead owner's lease go
+    MISSED_BEATS beats unrenewed (seconds), not STALE_PUBLISH_S (an hour)."""
     from aws_support.job_process import run_job_process
 
     from piimask.storage import fs
@@ -316,7 +317,9 @@ def test_a_job_killed_during_publication_leaves_the_previous_version_whole_and_t
     assert spark.read.parquet(f"{output}/{trash}").count() == old_rows  # whole and readable
     staged_audit = store.list(f"{output}/{stage}/_audit")
     assert len([n for n in staged_audit if n.endswith(".json")]) == len(audits) + 1
-    monkeypatch.setattr(fs, "STALE_PUBLISH_S", 0.0)  # the hour has passed
+    lease = json.loads(store.read_text(f"{output}/{trash}/{fs.LEASE}"))
+    assert set(lease) == {"owner", "beat", "every_s"}  # the dead owner's, nothing from the data
+    assert fs.STALE_PUBLISH_S >= 3600  # not waited for: the killed swap is seconds old
     record = run(spark, options)
     assert spark.read.parquet(options.output).count() == record["counts"]["rows_out"]
     masked = object_keys(server, stack.masked)
@@ -340,7 +343,8 @@ def test_after_keys_shred_no_api_call_returns_the_key_and_the_job_refuses_the_wi
     assert secret_versions_holding(sm, keyring.direct[window]) == []
     assert secret_versions_holding(sm, keyring.direct["2026Q2"])  # the others are kept
     before = object_keys(server, stack.masked)
-    with pytest.raises(KeyringError, match=f"no key for window.*{window}"):
+    with pytest.raises(KeyringError, match=f"no key for window.*{window}") as refused:
         run(spark, options)
+    assert "shredded (crypto-erased)" in str(refused.value) and "keys add" not in str(refused.value)
     assert object_keys(server, stack.masked) == before  # nothing written or published
     assert not [k for k in object_keys(server, stack.raw) if "/." in k]

@@ -18,7 +18,7 @@ markers is patched in shims.py.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +132,9 @@ class Stack:
     keyring_secret: str  # its name (the template's KeyringSecretName)
     job: Creds  # carries exactly GlueJobRole's policy
     policies: dict[str, dict]
+    # the template and its resolver, holding what was made (walkthrough.complete_stack adds more)
+    template: dict = field(default_factory=dict, compare=False, repr=False)
+    resolver: Resolver | None = field(default=None, compare=False, repr=False)
 
 
 def _bucket(s3, name: str, key_arn: str, properties: dict, resolver: Resolver) -> None:
@@ -240,4 +243,6 @@ def make_stack(server: MotoIam, prefix: str = "piimask") -> Stack:
         secret_name,
         job,
         policies,
+        template,
+        resolver,
     )

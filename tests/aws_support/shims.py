@@ -182,8 +182,39 @@ def _no_prefixes_of_deleted_objects() -> None:
     S3Backend._piimask_prefix_patched = True
 
 
+def _job_and_recipe_arns() -> None:
+    """The same for Glue jobs and DataBrew recipes: moto checks them against Resource "*", so a
+    deployer's grant scoped to ``job/NAME`` and ``recipe/NAME`` (as docs/aws.md lists it) never
+    matched. Answer with the ARN of the job or recipe the request names."""
+    from moto.databrew.responses import DataBrewResponse
+    from moto.glue.responses import GlueResponse
+
+    if getattr(GlueResponse, "_piimask_patched", False):
+        return
+
+    def job_arn(self) -> str:
+        try:
+            p = json.loads(self.body or "{}")
+        except ValueError:
+            return "*"
+        name = p.get("JobName") or (p.get("Name") if self._get_action() == "CreateJob" else None)
+        return f"arn:aws:glue:{self.region}:{self.current_account}:job/{name}" if name else "*"
+
+    def recipe_arn(self) -> str:
+        parts = unquote(self.parsed_url.path).strip("/").split("/")
+        name = parts[1] if parts[0] == "recipes" and len(parts) > 1 else None
+        if parts == ["recipes"] and self.method == "POST":  # CreateRecipe names it in the body
+            name = json.loads(self.body or "{}").get("Name")
+        return f"arn:aws:databrew:{self.region}:{self.current_account}:recipe/{name}" if name else "*"
+
+    GlueResponse._determine_resource = job_arn
+    DataBrewResponse._determine_resource = recipe_arn
+    GlueResponse._piimask_patched = True
+
+
 def patch_moto() -> None:
     _sigv4_signed_headers()
     _s3_iam_actions()
     _resource_arns()
+    _job_and_recipe_arns()
     _no_prefixes_of_deleted_objects()

@@ -227,7 +227,28 @@ def test_missing_window_key_writes_nothing(spark, tmp_path, keyring_file):
     src = write_csv(tmp_path / "in.csv", rows)
     with pytest.raises(KeyringError, match="no key for window.*2026Q1") as err:
         run(spark, options(tmp_path, src, keyring_file, keyring=f"file:{partial}"))
-    assert "keys add" in str(err.value)
+    assert "keys add" in str(err.value) and "shredded" not in str(err.value)
+    assert nothing_published(tmp_path)
+
+
+def test_shredded_window_is_refused_as_shredded_and_writes_nothing(spark, tmp_path, keyring_file, capsys):
+    """`keys shred` destroyed the window's key: the job says so, and does not offer `keys add`
+    (a new key would mask that window's rows unlike the rows masked before)."""
+    from piimask.cli import main
+
+    ring = tmp_path / "ring.json"
+    ring.write_bytes(keyring_file.read_bytes())
+    ref = f"file:{ring}"
+    assert main(["keys", "shred", "--keyring", ref, "--window", "2026Q1", "--yes"]) == 0
+    capsys.readouterr()
+    rows = [good_row(0), good_row(1, event_ts="2026-02-03T08:00:00Z")]
+    src = write_csv(tmp_path / "in.csv", rows)
+    with pytest.raises(KeyringError) as err:
+        run(spark, options(tmp_path, src, keyring_file, keyring=ref))
+    message = str(err.value)
+    assert "no key for window(s) 2026Q1" in message
+    assert "2026Q1 were shredded (crypto-erased)" in message
+    assert "can no longer be masked consistently" in message and "keys add" not in message
     assert nothing_published(tmp_path)
 
 

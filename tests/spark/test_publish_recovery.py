@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import os
 
-from piimask.storage.fs import RETIRED, STARTED, Storage
+from piimask.storage import fs
+from piimask.storage.fs import LEASE, RETIRED, STARTED, Heartbeat, Storage
 
 
 def _tree(root) -> dict[str, str]:
@@ -81,3 +82,35 @@ def test_a_trash_without_the_swap_markers_is_not_touched(spark, tmp_path):
     before = _tree(final)
     assert store.finish_publications(final, older_than_s=0) == []
     assert _tree(final) == before
+
+
+def test_a_live_owner_keeps_its_swap_and_a_dead_one_is_taken_over_without_the_hour(spark, tmp_path):
+    """The owner's lease is rewritten while it lives: another process watching it leaves the
+    swap alone, however old the swap is. Once the lease stops (the owner died), the next
+    process completes the swap after MISSED_BEATS unrenewed beats, not STALE_PUBLISH_S."""
+    store, final = Storage(spark), str(tmp_path / "out")
+    stage, trash = _setup(store, final)
+    heartbeat = Heartbeat(store, f"{trash}/{LEASE}", every_s=0.2)
+    with heartbeat:
+        store.write_text(f"{trash}/{STARTED}", "")
+        for name in ("a", "b", "_audit"):
+            store.rename(f"{final}/{name}", f"{trash}/{name}")
+        before = _tree(final)
+        assert store.finish_publications(final, older_than_s=0) == []  # alive: left alone
+        lease = f"{os.path.basename(trash)}/{LEASE}"
+        assert {k: v for k, v in _tree(final).items() if k != lease} == {
+            k: v for k, v in before.items() if k != lease
+        }
+    # the owner is gone (no more beats); the swap is minutes, not an hour, old
+    assert fs.STALE_PUBLISH_S >= 3600
+    assert store.finish_publications(final) == [os.path.basename(trash)]
+    assert _tree(final) == NEW
+
+
+def test_a_normal_publish_leaves_no_lease_behind(spark, tmp_path):
+    store, final = Storage(spark), str(tmp_path / "out")
+    stage, _ = _setup(store, final)
+    store.publish(stage, final, keep_from_previous=("_audit",))
+    assert _tree(final) == NEW
+    hidden = [n for n in os.listdir(final) if n.startswith(".") and not n.endswith(".crc")]
+    assert hidden == []  # no stage, trash or lease

@@ -92,3 +92,30 @@ def test_wrong_rotation_and_overwrite_are_refused(ring):
         ring.check_rotation("monthly")
     with pytest.raises(kr.KeyringError, match="never overwritten"):
         ring.with_window("2026Q2")
+
+
+def test_the_refusal_says_a_shredded_window_was_shredded_and_suggests_no_add(ring):
+    window = ring.windows[0]
+    shredded = ring.without_window(window)
+    assert shredded.shredded == {window}
+    message = kr.missing_keys_message(shredded, [window, "2099Q1"], "file:/k.json", 7)
+    assert f"no key for window(s) {window}, 2099Q1 (7 rows). Nothing was written." in message
+    assert f"Window(s) {window} were shredded (crypto-erased)" in message
+    assert "can no longer be masked consistently" in message
+    assert f"--window {window}`" not in message  # no `keys add` for the shredded window
+    assert "Window(s) 2099Q1 were never added; add them with `pii-mask keys add" in message
+    only_shredded = kr.missing_keys_message(shredded, [window], "file:/k.json", 2)
+    assert "keys add" not in only_shredded
+    assert "shredded" not in kr.missing_keys_message(ring, ["2099Q1"], "file:/k.json", 1)
+    assert shredded.with_window(window).shredded == frozenset()  # added again: no longer shredded
+
+
+def test_the_shredded_list_round_trips_and_is_checked(tmp_path, ring):
+    ref = f"file:{tmp_path / 'k.json'}"
+    kr.save(ring.without_window(ring.windows[0]), ref)
+    assert kr.load(ref).shredded == {ring.windows[0]}
+    doc = json.loads((tmp_path / "k.json").read_text())
+    assert doc["shredded"] == [ring.windows[0]]
+    doc["shredded"] = "2026Q1"
+    with pytest.raises(kr.KeyringError, match='"shredded" must be an array'):
+        kr.keyring_from_doc(doc, ref)

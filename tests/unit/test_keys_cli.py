@@ -80,6 +80,10 @@ def test_init_add_rotate_shred(ref, capsys):
     assert code == 0 and far not in kr.load(ref).direct
     assert_no_key_material(ref, out_shred)
     assert base64.b64encode(before).decode() not in out_shred
+    # the keyring remembers the window was shredded (its id only), through later changes too
+    assert kr.load(ref).shredded == {far}
+    assert run(capsys, "rotate", "--keyring", ref, "--ahead", "5")[0] == 0
+    assert kr.load(ref).shredded == {far} and far not in kr.load(ref).direct
 
 
 def test_bad_window_shape_is_a_usage_error(ref, capsys):
@@ -155,6 +159,7 @@ def test_a_window_secret_deleted_by_hand_reads_as_shredded(capsys, caplog):
     assert run(capsys, "rotate", "--keyring", ref, "--ahead", "2")[0] == 0
     caplog.clear()
     assert gone not in kr.load(ref).windows and "is listed but" not in caplog.text  # dropped
+    assert kr.load(ref).shredded == {gone}  # and recorded as shredded
 
 
 @pytest.mark.usefixtures("aws")
