@@ -6,8 +6,8 @@ unknown reference raises KeyError naming it, so a template change the tests do n
 loudly instead of yielding a silently different policy.
 
 ``make_stack`` makes, as the admin, what the job needs (the data key, the three buckets with KMS
-default encryption, the keyring secret) with the calls CloudFormation would make, because moto's
-CloudFormation stores an IAM role's inline policy in a form its own IAM cannot evaluate. It then
+default encryption, the keyring secret, the Glue databases) with the calls CloudFormation would
+make, because moto's CloudFormation stores an IAM role's inline policy in a form its own IAM cannot evaluate. It then
 creates the job's principal: an IAM user whose only policy is GlueJobRole's, resolved, unchanged.
 The raw and masked buckets are versioned with the template's lifecycle rules, as the stack makes
 them (moto stores the rules and never acts on them: ``expire_noncurrent`` applies them, as S3
@@ -132,6 +132,8 @@ class Stack:
     keyring_secret: str  # its name (the template's KeyringSecretName)
     job: Creds  # carries exactly GlueJobRole's policy
     policies: dict[str, dict]
+    glue_databases: tuple[str, ...] = ()  # the template's AWS::Glue::Database names
+    job_conf: str = ""  # the Glue job's "--conf" default argument, resolved
 
 
 def _bucket(s3, name: str, key_arn: str, properties: dict, resolver: Resolver) -> None:
@@ -230,6 +232,8 @@ def make_stack(server: MotoIam, prefix: str = "piimask") -> Stack:
         Name=secret_name, KmsKeyId=key["KeyId"], SecretString='{"piimask-keyring-placeholder": true}'
     )
     resources["KeyringSecret"] = {"Ref": secret["ARN"]}
+    databases = _glue_databases(admin.client("glue"), template, resolver)
+    job_conf = resolver.resolve(template["Resources"]["GlueJob"]["Properties"]["DefaultArguments"]["--conf"])
     policies = job_role_policies(template, resolver)
     job = server.user("glue-job-role", policies)
     return Stack(
@@ -240,4 +244,18 @@ def make_stack(server: MotoIam, prefix: str = "piimask") -> Stack:
         secret_name,
         job,
         policies,
+        databases,
+        job_conf,
     )
+
+
+def _glue_databases(glue, template: dict, resolver: Resolver) -> tuple[str, ...]:
+    """Each AWS::Glue::Database of the template, made with the call CloudFormation makes
+    (CreateDatabase with the resource's CatalogId and DatabaseInput, resolved)."""
+    names = []
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::Glue::Database":
+            props = resolver.resolve(resource["Properties"])
+            glue.create_database(CatalogId=props["CatalogId"], DatabaseInput=props["DatabaseInput"])
+            names.append(props["DatabaseInput"]["Name"])
+    return tuple(names)

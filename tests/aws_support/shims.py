@@ -182,8 +182,51 @@ def _no_prefixes_of_deleted_objects() -> None:
     S3Backend._piimask_prefix_patched = True
 
 
+def _glue_resource_arns() -> None:
+    """moto checks every Glue call against Resource "*" only, so the template's grant scoped to
+    the catalog, the database and its tables never matches. AWS authorises a Data Catalog call
+    against each resource it touches (the catalog, the database, the table: "Specifying AWS Glue
+    resource ARNs" in the Glue developer guide), all of which must be allowed: answer with those
+    ARNs, and check each of them."""
+    from moto.glue.responses import GlueResponse
+    from moto.iam import access_control as ac
+
+    if getattr(GlueResponse, "_piimask_patched", False):
+        return
+
+    def glue_arns(self) -> tuple[str, ...]:
+        try:
+            p = json.loads(self.body or "{}")
+        except ValueError:
+            return ("*",)
+        base = f"arn:aws:glue:{self.region}:{p.get('CatalogId') or self.current_account}"
+        db = p.get("DatabaseName") or (p.get("DatabaseInput") or {}).get("Name")
+        table = (p.get("TableInput") or {}).get("Name") or p.get("TableName")
+        if db is None:
+            db = p.get("Name")  # GetDatabase, DeleteDatabase
+        elif table is None:
+            table = p.get("Name") or ("*" if self._get_action() == "GetTables" else None)
+        arns = [f"{base}:catalog"]
+        if db:
+            arns.append(f"{base}:database/{db}")
+            if table:
+                arns.append(f"{base}:table/{db}/{table}")
+        return tuple(arns)
+
+    original = ac.IAMRequest.check_action_permitted
+
+    def check_action_permitted(self, resource) -> None:
+        for one in resource if isinstance(resource, tuple) else (resource,):
+            original(self, one)
+
+    GlueResponse._determine_resource = glue_arns
+    ac.IAMRequest.check_action_permitted = check_action_permitted
+    GlueResponse._piimask_patched = True
+
+
 def patch_moto() -> None:
     _sigv4_signed_headers()
     _s3_iam_actions()
     _resource_arns()
     _no_prefixes_of_deleted_objects()
+    _glue_resource_arns()
