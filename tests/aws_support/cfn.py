@@ -7,12 +7,12 @@ loudly instead of yielding a silently different policy.
 
 ``make_stack`` makes, as the admin, what the job needs (the data key, the three buckets with KMS
 default encryption, the keyring secret, the Glue databases) with the calls CloudFormation would
-make, because moto's CloudFormation stores an IAM role's inline policy in a form its own IAM
-cannot evaluate. It then creates the job's principal: an IAM user whose only policy is
-GlueJobRole's, resolved, unchanged. The raw and masked buckets are versioned with the template's lifecycle rules, as the stack makes
-them (moto stores the rules and never acts on them: ``expire_noncurrent`` applies them, as S3
-would once their days have passed). moto's listing of prefixes whose objects are all delete
-markers is patched in shims.py.
+make, because moto's CloudFormation stores an IAM role's inline policy in a form its own IAM cannot
+evaluate. It then creates the job's principal: an IAM user whose only policy is GlueJobRole's,
+resolved, unchanged. The raw and masked buckets are versioned with the template's lifecycle rules,
+as the stack makes them (moto stores the rules and never acts on them: ``expire_noncurrent``
+applies them, as S3 would once their days have passed). moto's listing of prefixes whose objects
+are all delete markers is patched in shims.py.
 """
 
 from __future__ import annotations
