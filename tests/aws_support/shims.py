@@ -185,20 +185,23 @@ def _no_prefixes_of_deleted_objects() -> None:
 def _glue_resource_arns() -> None:
     """moto checks every Glue call against Resource "*" only, so the template's grant scoped to
     the catalog, the database and its tables never matches. AWS authorises a Data Catalog call
-    against each resource it touches (the catalog, the database, the table: "Specifying AWS Glue
-    resource ARNs" in the Glue developer guide), all of which must be allowed: answer with those
-    ARNs, and check each of them."""
+    (databases, tables, partitions) against each resource it touches (the catalog, the database,
+    the table: "Specifying AWS Glue resource ARNs" in the Glue developer guide), all of which must
+    be allowed: answer with those ARNs, and check each of them. Other Glue calls (jobs...) keep
+    moto's check."""
     from moto.glue.responses import GlueResponse
     from moto.iam import access_control as ac
 
     if getattr(GlueResponse, "_piimask_patched", False):
         return
 
-    def glue_arns(self) -> tuple[str, ...]:
+    def glue_arns(self) -> tuple[str, ...] | str:
+        if not re.search("Database|Table|Partition", self._get_action()):
+            return "*"  # jobs, crawlers...: moto's own check, as before
         try:
             p = json.loads(self.body or "{}")
         except ValueError:
-            return ("*",)
+            return "*"
         base = f"arn:aws:glue:{self.region}:{p.get('CatalogId') or self.current_account}"
         db = p.get("DatabaseName") or (p.get("DatabaseInput") or {}).get("Name")
         table = (p.get("TableInput") or {}).get("Name") or p.get("TableName")
