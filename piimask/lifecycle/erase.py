@@ -394,6 +394,23 @@ def erase(
     return ErasureResult(certificate, path)
 
 
+def _output_line(certificate: dict) -> str:
+    """The output's line of the summary: a folder's files, or a table's delete and cleanup."""
+    c = certificate["counts"]
+    if "table" in certificate:  # an Iceberg table: no files of the kit's own, a row-level delete
+        t = certificate["table"]
+        return (
+            f"  table rows    : {c['table_rows_removed']} removed ({c['rows_suppressed_for_k']} of them "
+            f"to keep k-anonymity); {len(t['snapshots_expired'])} snapshot(s) expired, "
+            f"{t['orphan_files_removed']} orphan file(s) removed"
+        )
+    return (
+        f"  output rows   : {c['rows_removed']} removed ({c['files_rewritten']} file(s) rewritten, "
+        f"{c['files_deleted']} deleted, {c['files_unchanged']} unchanged; "
+        f"{c['rows_suppressed_for_k']} of them re-suppressed to keep k-anonymity)"
+    )
+
+
 def summary(result: ErasureResult) -> str:
     c = result.certificate["counts"]
     return "\n".join(
@@ -401,9 +418,7 @@ def summary(result: ErasureResult) -> str:
             f"erasure {result.certificate['id']}: {result.certificate['outcome']}",
             f"  column        : {result.certificate['column']['name']} "
             f"({result.certificate['values_requested']} value(s) requested)",
-            f"  output rows   : {c['rows_removed']} removed ({c['files_rewritten']} file(s) rewritten, "
-            f"{c['files_deleted']} deleted, {c['files_unchanged']} unchanged; "
-            f"{c['rows_suppressed_for_k']} of them re-suppressed to keep k-anonymity)",
+            _output_line(result.certificate),
             f"  vault entries : {c['vault_entries_removed']} removed",
             *(
                 [f"  quarantine    : {c['quarantine_rows_removed']} raw row(s) removed"]

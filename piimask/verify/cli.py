@@ -18,6 +18,7 @@ import sys
 from piimask.errors import UsageError, guarded, report_error
 from piimask.frames.encoding import DEFAULT_ENCODING, check_encoding
 from piimask.rubric import RubricError, load_rubric
+from piimask.storage.iceberg import is_table_name
 from piimask.verify.context import VerifyError
 from piimask.verify.runner import verify
 
@@ -50,7 +51,8 @@ def _check_arguments(args: argparse.Namespace) -> None:
         load_rubric(args.rubric)
     except RubricError as exc:
         raise VerifyError(f"cannot verify: {exc}") from None
-    for label, path in (("--output", args.output), ("--raw", args.raw), ("--quarantine", args.quarantine)):
+    output = None if is_table_name(args.output) else args.output  # a table: the catalog says
+    for label, path in (("--output", output), ("--raw", args.raw), ("--quarantine", args.quarantine)):
         if path and "://" not in path and not path.startswith("file:") and not os.path.exists(path):
             raise VerifyError(f"{label} {path} does not exist; check the path and retry.")
     if args.keyring and not args.raw:

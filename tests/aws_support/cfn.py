@@ -6,13 +6,13 @@ unknown reference raises KeyError naming it, so a template change the tests do n
 loudly instead of yielding a silently different policy.
 
 ``make_stack`` makes, as the admin, what the job needs (the data key, the three buckets with KMS
-default encryption, the keyring secret) with the calls CloudFormation would make, because moto's
-CloudFormation stores an IAM role's inline policy in a form its own IAM cannot evaluate. It then
-creates the job's principal: an IAM user whose only policy is GlueJobRole's, resolved, unchanged.
-The raw and masked buckets are versioned with the template's lifecycle rules, as the stack makes
-them (moto stores the rules and never acts on them: ``expire_noncurrent`` applies them, as S3
-would once their days have passed). moto's listing of prefixes whose objects are all delete
-markers is patched in shims.py.
+default encryption, the keyring secret, the Glue databases) with the calls CloudFormation would
+make, because moto's CloudFormation stores an IAM role's inline policy in a form its own IAM cannot
+evaluate. It then creates the job's principal: an IAM user whose only policy is GlueJobRole's,
+resolved, unchanged. The raw and masked buckets are versioned with the template's lifecycle rules,
+as the stack makes them (moto stores the rules and never acts on them: ``expire_noncurrent``
+applies them, as S3 would once their days have passed). moto's listing of prefixes whose objects
+are all delete markers is patched in shims.py.
 """
 
 from __future__ import annotations
@@ -135,6 +135,8 @@ class Stack:
     # the template and its resolver, holding what was made (walkthrough.complete_stack adds more)
     template: dict = field(default_factory=dict, compare=False, repr=False)
     resolver: Resolver | None = field(default=None, compare=False, repr=False)
+    glue_databases: tuple[str, ...] = ()  # the template's AWS::Glue::Database names
+    job_conf: str = ""  # the Glue job's "--conf" default argument, resolved
 
 
 def _bucket(s3, name: str, key_arn: str, properties: dict, resolver: Resolver) -> None:
@@ -233,6 +235,8 @@ def make_stack(server: MotoIam, prefix: str = "piimask") -> Stack:
         Name=secret_name, KmsKeyId=key["KeyId"], SecretString='{"piimask-keyring-placeholder": true}'
     )
     resources["KeyringSecret"] = {"Ref": secret["ARN"]}
+    databases = _glue_databases(admin.client("glue"), template, resolver)
+    job_conf = resolver.resolve(template["Resources"]["GlueJob"]["Properties"]["DefaultArguments"]["--conf"])
     policies = job_role_policies(template, resolver)
     job = server.user("glue-job-role", policies)
     return Stack(
@@ -245,4 +249,19 @@ def make_stack(server: MotoIam, prefix: str = "piimask") -> Stack:
         policies,
         template,
         resolver,
+        databases,
+        job_conf,
     )
+
+
+def _glue_databases(glue, template: dict, resolver: Resolver) -> tuple[str, ...]:
+    """Each AWS::Glue::Database of the template, made with the call CloudFormation makes
+    (CreateDatabase with the resource's CatalogId and DatabaseInput, resolved)."""
+    names = []
+    for logical, resource in template["Resources"].items():
+        if resource["Type"] == "AWS::Glue::Database":
+            props = resolver.resolve(resource["Properties"])
+            glue.create_database(CatalogId=props["CatalogId"], DatabaseInput=props["DatabaseInput"])
+            names.append(props["DatabaseInput"]["Name"])
+            resolver.resources[logical] = {"Ref": props["DatabaseInput"]["Name"]}
+    return tuple(names)

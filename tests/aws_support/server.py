@@ -6,7 +6,7 @@ IAM calls), then sets that count to 0: from then on every request must be signed
 allowed by that principal's policies. moto's state (and this setting) is global to the process, so
 ``stop`` turns enforcement off again for the other tests' moto servers.
 
-A small WSGI recorder keeps (method, path, status, access key) of every request, so a test can
+A small WSGI recorder keeps (method, path, status, access key, X-Amz-Target) of every request, so a test can
 show which request a policy refused.
 """
 
@@ -35,6 +35,7 @@ class Request:
     query: str
     status: int
     access_key: str
+    target: str = ""  # X-Amz-Target of a JSON-protocol call (Glue, Secrets Manager...): its operation
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class _Recorder:
             environ.get("QUERY_STRING", ""),
             seen.get("status", 0),
             key,
+            environ.get("HTTP_X_AMZ_TARGET", ""),
         )
         with self._lock:
             self.requests.append(request)

@@ -182,22 +182,48 @@ def _no_prefixes_of_deleted_objects() -> None:
     S3Backend._piimask_prefix_patched = True
 
 
-def _job_and_recipe_arns() -> None:
-    """The same for Glue jobs and DataBrew recipes: moto checks them against Resource "*", so a
-    deployer's grant scoped to ``job/NAME`` and ``recipe/NAME`` (as docs/aws.md lists it) never
-    matched. Answer with the ARN of the job or recipe the request names."""
+def _glue_and_databrew_arns() -> None:
+    """moto checks every Glue call and DataBrew recipe call against Resource "*" only, so a grant
+    scoped to ``job/NAME``, ``recipe/NAME`` (the deployer's, as docs/aws.md lists it) or to the
+    catalog, a database and its tables (the template's job role) never matches.
+
+    - Jobs and recipes: answer with the ARN of the job or recipe the request names.
+    - Data Catalog calls (databases, tables, partitions): AWS authorises them against each
+      resource they touch (the catalog, the database, the table: "Specifying AWS Glue resource
+      ARNs" in the Glue developer guide), all of which must be allowed: answer with those ARNs,
+      and check each of them.
+    """
     from moto.databrew.responses import DataBrewResponse
     from moto.glue.responses import GlueResponse
+    from moto.iam import access_control as ac
 
     if getattr(GlueResponse, "_piimask_patched", False):
         return
 
-    def job_arn(self) -> str:
+    def catalog_arns(self, p: dict) -> tuple[str, ...]:
+        base = f"arn:aws:glue:{self.region}:{p.get('CatalogId') or self.current_account}"
+        db = p.get("DatabaseName") or (p.get("DatabaseInput") or {}).get("Name")
+        table = (p.get("TableInput") or {}).get("Name") or p.get("TableName")
+        if db is None:
+            db = p.get("Name")  # GetDatabase, DeleteDatabase
+        elif table is None:
+            table = p.get("Name") or ("*" if self._get_action() == "GetTables" else None)
+        arns = [f"{base}:catalog"]
+        if db:
+            arns.append(f"{base}:database/{db}")
+            if table:
+                arns.append(f"{base}:table/{db}/{table}")
+        return tuple(arns)
+
+    def glue_arns(self) -> tuple[str, ...] | str:
         try:
             p = json.loads(self.body or "{}")
         except ValueError:
             return "*"
-        name = p.get("JobName") or (p.get("Name") if self._get_action() == "CreateJob" else None)
+        action = self._get_action()
+        if re.search("Database|Table|Partition", action):
+            return catalog_arns(self, p)
+        name = p.get("JobName") or (p.get("Name") if action == "CreateJob" else None)
         return f"arn:aws:glue:{self.region}:{self.current_account}:job/{name}" if name else "*"
 
     def recipe_arn(self) -> str:
@@ -207,8 +233,15 @@ def _job_and_recipe_arns() -> None:
             name = json.loads(self.body or "{}").get("Name")
         return f"arn:aws:databrew:{self.region}:{self.current_account}:recipe/{name}" if name else "*"
 
-    GlueResponse._determine_resource = job_arn
+    original = ac.IAMRequest.check_action_permitted
+
+    def check_action_permitted(self, resource) -> None:
+        for one in resource if isinstance(resource, tuple) else (resource,):
+            original(self, one)
+
+    GlueResponse._determine_resource = glue_arns
     DataBrewResponse._determine_resource = recipe_arn
+    ac.IAMRequest.check_action_permitted = check_action_permitted
     GlueResponse._piimask_patched = True
 
 
@@ -216,5 +249,5 @@ def patch_moto() -> None:
     _sigv4_signed_headers()
     _s3_iam_actions()
     _resource_arns()
-    _job_and_recipe_arns()
+    _glue_and_databrew_arns()
     _no_prefixes_of_deleted_objects()

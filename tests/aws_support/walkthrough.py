@@ -98,9 +98,7 @@ def _glue(server: MotoIam, stack: Stack) -> None:
     encryption["S3Encryption"] = encryption.pop("S3Encryptions")  # CloudFormation's name, the API's
     glue.create_security_configuration(Name=p["Name"], EncryptionConfiguration=encryption)
     stack.resolver.resources["GlueSecurityConfiguration"] = {"Ref": p["Name"]}
-    p = _props(stack, "MaskedDatabase")
-    glue.create_database(CatalogId=p["CatalogId"], DatabaseInput=p["DatabaseInput"])
-    stack.resolver.resources["MaskedDatabase"] = {"Ref": p["DatabaseInput"]["Name"]}
+    # the Glue databases: cfn.make_stack made them
     p = _props(stack, "GlueJob")
     for number in ("NumberOfWorkers", "Timeout", "MaxRetries"):
         p[number] = int(p[number])  # parameters resolve to text; the API takes numbers
