@@ -182,8 +182,9 @@ def write_table(
     run, new = prepare_table(spark, name, frame, rubric, run_id, carried=(RAW,))
     # The new rows are read several times (their digests, their classes, the rows released, the
     # rows held): kept, not recomputed from the input (masking free text is the run's cost). On
-    # disk, not in the heap: kept in memory with the raw row beside the masked one, they and the
-    # sort that de-duplicated them by digest ran a 2 GiB heap out of memory at 1M rows.
+    # disk only: with memory allowed, a block (a partition of wide rows, masked and raw) that had
+    # gone to disk is copied back whole into one heap buffer when read, which ran a 2 GiB heap
+    # out of memory at 1M rows (BlockManager.maybeCacheDiskBytesInMemory).
     new = new.persist(StorageLevel.DISK_ONLY)
     parts = None
     try:
