@@ -25,8 +25,9 @@ Owns: the hold decision and the held store. Imports: storage, rubric, job.privac
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, Observation
 from pyspark.sql import functions as F
 
@@ -40,6 +41,9 @@ __all__ = ["HELD_DIR", "HeldStore", "Split", "RAW", "split"]
 HELD_DIR = "_held"  # inside --quarantine: Spark skips folders whose name starts with _
 RAW = "_piimask_raw"  # the input row, carried beside the masked row so a held row stays raw
 _P = "__h_"  # helper columns (never written)
+# the most candidate classes broadcast to the candidate rows (a row each: the quasi-identifiers'
+# values twice and two flags); above it the join shuffles both sides
+BROADCAST_CLASSES = 200_000
 
 
 @dataclass
@@ -138,6 +142,12 @@ class Split:
     held: DataFrame  # the raw input rows
     published: Observation
     kept: Observation
+    cached: list[DataFrame] = field(default_factory=list)  # persisted for the two writes
+
+    def release(self) -> None:
+        """Unpersist what the split kept (after both writes)."""
+        for df in self.cached:
+            df.unpersist()
 
     def counts(self) -> tuple[int, int, int]:
         """Rows released, of which generalized, and rows held (call after both were written)."""
@@ -173,7 +183,8 @@ def split(cand: DataFrame, table: DataFrame | None, rubric: Rubric, columns: lis
             "a table output cannot enforce l-diversity yet (privacy.sensitive is set); nothing was "
             "written. Write to a folder output, or remove privacy.sensitive (docs/tables.md)."
         )
-    published, kept = Observation("piimask_released"), Observation("piimask_held")
+    published, held_obs = Observation("piimask_released"), Observation("piimask_held")
+    kept: list[DataFrame] = []
     if p is None or p.action == "report":
         rel = cand.select(*columns).withColumn(f"{_P}coarse", F.lit(False))
         held = cand.where(F.lit(False)).select(f"{RAW}.*")
@@ -183,10 +194,16 @@ def split(cand: DataFrame, table: DataFrame | None, rubric: Rubric, columns: lis
             cand = cand.withColumn(f"{_P}all", F.lit(0))
             table = None if table is None else table.withColumn(f"{_P}all", F.lit(0))
             qis = [f"{_P}all"]
-        dec = _decisions(cand, table, rubric, qis)
+        # one row per class of the candidates, computed once (both writes read it) and, when it
+        # is small, broadcast: the candidate rows, wide (masked and raw), then stream through
+        # the join instead of being shuffled and sorted for each write
+        dec = _decisions(cand, table, rubric, qis).persist(StorageLevel.MEMORY_AND_DISK)
+        kept.append(dec)
         renamed = dec.select(
             *[F.col(f"`{q}`").alias(f"{_P}f{i}") for i, q in enumerate(qis)], *dec.columns[len(qis) :]
         )
+        if dec.count() <= BROADCAST_CLASSES:
+            renamed = F.broadcast(renamed)
         joined = _match(cand, renamed, [(q, f"{_P}f{i}") for i, q in enumerate(qis)])
         ok: Column = F.coalesce(F.col(f"{_P}ok"), F.lit(False))
         out = [F.col(f"{_P}r{qis.index(c)}").alias(c) if c in qis else F.col(f"`{c}`") for c in columns]
@@ -197,4 +214,4 @@ def split(cand: DataFrame, table: DataFrame | None, rubric: Rubric, columns: lis
         F.count(F.lit(1)).alias("n"),
         F.sum(F.when(F.col(f"{_P}coarse"), 1).otherwise(0)).alias("coarse"),
     ).drop(f"{_P}coarse")
-    return Split(rel, held.observe(kept, F.count(F.lit(1)).alias("n")), published, kept)
+    return Split(rel, held.observe(held_obs, F.count(F.lit(1)).alias("n")), published, held_obs, kept)

@@ -438,12 +438,15 @@ def _publish_table(
     clock: _Clock,
     stages,
 ) -> dict:
-    """Write-audit-publish: verify's output checks on the run's branch (the whole table as it would
-    be published), then the raw zone, the audit record, and main fast-forwarded to the branch."""
+    """Write-audit-publish: verify's output checks on the run's branch (the row checks on the rows
+    the run appended, k-anonymity and the counts over the whole table as it would be published),
+    then the raw zone, the audit record, and main fast-forwarded to the branch."""
     run, counts = written.run, record["counts"]
     counts["table_rows"] = run.branch_rows().count()
     record["output"]["table"] = {"branch": run.branch, "parent_snapshot": run.table.snapshot("main")}
-    report = verify(spark, r.rubric, r.o.output, frame=run.branch_rows(), audit=record)
+    report = verify(
+        spark, r.rubric, r.o.output, frame=run.branch_rows(), new_rows=run.new_rows(), audit=record
+    )
     clock.lap("audit_branch")
     if not report.passed:
         failed = ", ".join(sorted({f"{x.check} ({x.column})" for x in report.failed}))

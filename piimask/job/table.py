@@ -7,7 +7,9 @@
 2. keeps only the rows the table does not hold yet, by a digest of the masked row (``_piimask_row``),
    so a re-run of the same input adds nothing;
 3. appends them to a new branch ``audit_<run>``: main, which readers see, is untouched;
-4. runs ``verify``'s output checks on the branch (the whole table as it would be published);
+4. runs ``verify``'s output checks on the branch: the row checks on the rows the run appended
+   (main's rows were checked when they were published), the checks across rows (k-anonymity,
+   the row count) on the whole table as it would be published;
 5. fast-forwards main to the branch, a single metadata commit, and drops the branch.
 
 If the checks fail, the branch stays for inspection (``verify --output TABLE --branch audit_<run>``)
@@ -40,6 +42,7 @@ __all__ = [
     "TableRun",
     "TableWrite",
     "adaptive_off",
+    "once_per_digest",
     "prepare_table",
     "row_digest",
     "table_frame",
@@ -105,6 +108,7 @@ class TableRun:
     table: Table
     branch: str
     added: Observation
+    base: int | None = None  # the branch's snapshot before the run appended to it
 
     def write(self, rows: DataFrame) -> None:
         with adaptive_off(self.table.spark):
@@ -118,6 +122,16 @@ class TableRun:
 
     def branch_rows(self) -> DataFrame:
         return self.table.read(branch=self.branch).drop(ROW_DIGEST)
+
+    def new_rows(self) -> DataFrame:
+        """The rows this run appended to its branch, as the branch holds them (read back from
+        the data files the append added, not from the frame that was written)."""
+        head = self.table.snapshot(self.branch)
+        if self.base is None:  # the branch began on an empty table: every row is new
+            return self.branch_rows()
+        if head == self.base:  # nothing appended (a re-run of the same input)
+            return self.branch_rows().where(F.lit(False))
+        return self.table.appended(self.base, head).drop(ROW_DIGEST)
 
     def publish(self) -> int:
         """Fast-forward main to the branch; return main's new snapshot id."""
@@ -165,27 +179,56 @@ def write_table(
     """Append the run's rows whose class reaches k over the table to the run's branch; write the
     others (raw) to ``held_stage``. ``masked`` carries the raw row in ``hold.RAW``."""
     frame = table_frame(masked, rubric, carried=(RAW,))
-    run, cand = prepare_table(spark, name, frame, rubric, run_id, carried=(RAW,))
-    # the candidates are read twice (rows released, rows held): kept, not recomputed from the input
-    cand = cand.persist(StorageLevel.MEMORY_AND_DISK)
+    run, new = prepare_table(spark, name, frame, rubric, run_id, carried=(RAW,))
+    # The new rows are read several times (their digests, their classes, the rows released, the
+    # rows held): kept, not recomputed from the input (masking free text is the run's cost). On
+    # disk only: with memory allowed, a block (a partition of wide rows, masked and raw) that had
+    # gone to disk is copied back whole into one heap buffer when read, which ran a 2 GiB heap
+    # out of memory at 1M rows (BlockManager.maybeCacheDiskBytesInMemory).
+    new = new.persist(StorageLevel.DISK_ONLY)
+    parts = None
     try:
         with adaptive_off(spark):
-            n = cand.count()
+            cand, n = once_per_digest(new)
             published = run.table.read() if run.table.snapshot("main") is not None else None
             parts = split(cand, published, rubric, [c for c in frame.columns if c != RAW])
             parts.held.write.mode("overwrite").parquet(held_stage)
             run.write(parts.released)
     finally:
-        cand.unpersist()
+        if parts is not None:
+            parts.release()
+        new.unpersist()
     return TableWrite(run, parts, n)
+
+
+REPEATS_BROADCAST = 100_000  # the most repeated digests broadcast to the new rows
+
+
+def once_per_digest(new: DataFrame) -> tuple[DataFrame, int]:
+    """The rows of ``new`` (kept) with each digest once, and how many there are. A digest repeats
+    only when the run holds the same event twice (a repeated input row, a held row that came
+    again): only those rows are de-duplicated, so the others, wide, are never sorted."""
+    by_digest = new.groupBy(ROW_DIGEST).agg(F.count(F.lit(1)).alias("n"))
+    repeated = F.col("n") > 1
+    stats = by_digest.agg(
+        F.count(F.lit(1)).alias("digests"), F.sum(F.when(repeated, 1).otherwise(0)).alias("repeated")
+    ).first()
+    digests, n_repeated = int(stats["digests"]), int(stats["repeated"] or 0)
+    if not n_repeated:
+        return new, digests
+    twice = by_digest.where(repeated).select(ROW_DIGEST)
+    if n_repeated <= REPEATS_BROADCAST:
+        twice = F.broadcast(twice)
+    once = new.join(twice, on=ROW_DIGEST, how="left_anti")
+    firsts = new.join(twice, on=ROW_DIGEST, how="left_semi").dropDuplicates([ROW_DIGEST])
+    return once.unionByName(firsts), digests
 
 
 def prepare_table(
     spark, name: str, frame: DataFrame, rubric: Rubric, run_id: str, carried: tuple[str, ...] = ()
 ) -> tuple[TableRun, DataFrame]:
-    """Create or evolve the table, make the run's branch; return it and the candidate rows: those
-    whose digest the table does not hold yet, each digest once (a row held back by an earlier
-    run may come again in this run's input)."""
+    """Create or evolve the table, make the run's branch; return it and the rows whose digest the
+    table does not hold yet (a digest may repeat: ``once_per_digest``)."""
     table = Table(spark, name)
     table.check_catalog()
     event = rubric.event_time_column if rubric.event_time_column in frame.columns else None
@@ -196,4 +239,5 @@ def prepare_table(
         new = frame.join(present, on=ROW_DIGEST, how="left_anti")
     run = TableRun(table, branch_for(run_id), Observation("piimask_table"))
     table.create_branch(run.branch)
-    return run, new.dropDuplicates([ROW_DIGEST])
+    run.base = table.snapshot(run.branch)
+    return run, new

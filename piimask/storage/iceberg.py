@@ -138,6 +138,16 @@ class Table:
             reader = reader.option("snapshot-id", str(snapshot))
         return reader.table(self.name)
 
+    def appended(self, since: int, until: int) -> DataFrame:
+        """The rows appended after snapshot ``since`` up to ``until`` (Iceberg's incremental
+        read: only the data files those append snapshots added are scanned)."""
+        return (
+            self.spark.read.format("iceberg")
+            .option("start-snapshot-id", str(since))
+            .option("end-snapshot-id", str(until))
+            .load(self.name)
+        )
+
     def fast_forward(self, branch: str) -> None:
         """Publish ``branch``: main moves to it in one metadata commit, or nothing changes."""
         self.spark.sql(

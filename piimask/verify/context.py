@@ -59,7 +59,11 @@ class Context:
     broadcast_rows: int  # the most rows a join check broadcasts
     text_broadcast_rows: int  # the most free-text word runs the leak scan broadcasts
     audit: dict | None  # the newest run's audit record, adjusted for later erasures
-    out: DataFrame  # the masked output, not kept: each check reads only its columns
+    out: DataFrame  # the rows the row checks read, not kept: each check reads only its columns
+    # the whole output, which the checks across rows read (k-anonymity, the row count): the same
+    # frame as ``out`` but for the job's own audit of a table branch, where ``out`` is only the
+    # rows the run appends (the rows already in main were checked when they were published)
+    whole: DataFrame
     dtypes: Mapping[str, DataType]
     raw: DataFrame | None  # the raw input as read (None without --raw)
     raw_columns: list[str] | None  # its data columns
@@ -210,6 +214,7 @@ def open_context(
     text_broadcast_rows: int | None,
     at: dict | None = None,
     frame: DataFrame | None = None,
+    new_rows: DataFrame | None = None,
     audit: dict | None = None,
 ) -> Context:
     """Check the arguments, then read the audit record, the output and the raw input (in that
@@ -217,7 +222,9 @@ def open_context(
 
     ``output`` is a folder or an Iceberg table ``catalog.database.table``; for a table, ``at``
     may name a ``branch`` or a ``snapshot``, and the job's write-audit-publish passes the
-    branch's rows as ``frame`` with the run's record as ``audit``."""
+    branch's rows as ``frame``, the rows its run appended to the branch as ``new_rows`` (only
+    they get the row checks; the checks across rows read ``frame``) and the run's record as
+    ``audit``."""
     table = is_table_name(output)
     spec, rubric_path = _rubric(rubric)
     if keyring and not raw:
@@ -256,7 +263,8 @@ def open_context(
         broadcast_rows=broadcast_rows,
         text_broadcast_rows=broadcast_rows if text_broadcast_rows is None else text_broadcast_rows,
         audit=audit,
-        out=out,
+        out=out if new_rows is None else new_rows.drop(ROW_DIGEST),
+        whole=out,
         dtypes=MappingProxyType({f.name: f.dataType for f in out.schema.fields}),
         raw=raw_df,
         raw_columns=raw_cols,

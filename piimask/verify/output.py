@@ -122,13 +122,22 @@ def audit_record(s: Scope) -> Iterator[Result]:
         f"audit counts do not add up: in {rin}, out {rout}, quarantined {rq}, suppressed {rs}, "
         f"held back {held}, already in the table {present}.",
     )
+    whole_rows = s.output.whole_rows
     yield Result.of(
         "audit rows_out = output rows",
         "*",
         Reason.AUDIT_COUNTS,
-        abs(int(c.get("table_rows", rout)) - out_rows),  # a table holds every run's rows
-        f"the audit says {rout} rows out but the output holds {out_rows}.",
+        abs(int(c.get("table_rows", rout)) - whole_rows),  # a table holds every run's rows
+        f"the audit says {int(c.get('table_rows', rout))} rows but the output holds {whole_rows}.",
     )
+    if s.ctx.whole is not s.ctx.out:  # a job's audit of its branch: the rows it appended
+        yield Result.of(
+            "audit rows_out = rows the run appended",
+            "*",
+            Reason.AUDIT_COUNTS,
+            abs(rout - out_rows),
+            f"the audit says the run added {rout} rows but the branch gained {out_rows}.",
+        )
     yield Result.of(
         "audit outcome succeeded",
         "*",
@@ -144,7 +153,9 @@ def _class_stats(ctx: Context, p: Privacy, qis: list[str], sens: str | None):
     aggs = [F.count(F.lit(1)).alias("n")]
     if sens:
         aggs.append(F.countDistinct(quoted(sens)).alias("d"))
-    classes = ctx.out.groupBy(*[quoted(q) for q in qis]).agg(*aggs)  # no QI present: one class
+    # over the whole output: a table's new rows count with the rows it holds already (only the
+    # quasi-identifier and sensitive columns are read)
+    classes = ctx.whole.groupBy(*[quoted(q) for q in qis]).agg(*aggs)  # no QI present: one class
     small = F.col("n") < p.k
     diversity = (
         [F.min("d").alias("l"), F.sum(F.when(F.col("d") < p.l, F.col("n")).otherwise(0)).alias("low")]

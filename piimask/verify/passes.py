@@ -58,7 +58,8 @@ NEEDLES, KEYED_VALUES, BEHAVIORAL_TUPLES = RawKind  # the names the checks use
 
 @dataclass(frozen=True)
 class OutputFacts:
-    rows: int
+    rows: int  # of the rows the row checks read
+    whole_rows: int  # of the whole output (the same but for a job's audit of its new rows)
     nulls: Mapping[str, int]  # per output column
     distinct_tokens: Mapping[str, int]  # per token column
     results: list[Result]  # the row checks', in declaration order
@@ -125,8 +126,11 @@ def output_pass(ctx: Context) -> OutputFacts:
         message = f"{n_bad} row(s) of {chk.column} violate '{chk.check}' ({meaning(chk.reason)})."
         results.append(Result.of(chk.check, chk.column, chk.reason, n_bad, message))
     names = list(by_value)
+    rows = int(row["_rows"])
     return OutputFacts(
-        rows=int(row["_rows"]),
+        rows=rows,
+        # only the row count, so Iceberg reads no column (or answers from its metadata)
+        whole_rows=rows if ctx.whole is ctx.out else ctx.whole.count(),
         nulls={c: int(row.get(f"_n{i}") or 0) for i, c in enumerate(ctx.out_columns)},
         distinct_tokens={c: int(got[names.index(c)].get("_d") or 0) for c in ctx.token_columns},
         results=results,

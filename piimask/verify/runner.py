@@ -89,11 +89,15 @@ def verify(
     text_broadcast_rows: int | None = None,
     at: dict | None = None,
     frame=None,
+    new_rows=None,
     audit: dict | None = None,
     raw_encoding: str = DEFAULT_ENCODING,
 ) -> Report:
     """Check ``output`` (a folder, or a table at ``at``: ``{"branch": b}`` or ``{"snapshot": id}``)
     against the rubric (and the raw input and keyring when given).
+
+    The job's audit of its table branch passes the branch as ``frame`` and the rows it appended
+    as ``new_rows``: the row checks read those only, the checks across rows the whole branch.
 
     ``broadcast_rows`` bounds the small side of every join check; ``text_broadcast_rows`` (by
     default the same) bounds the free-text word runs the leak scan may broadcast instead."""
@@ -111,6 +115,7 @@ def verify(
         text_broadcast_rows=text_broadcast_rows,
         at=at,
         frame=frame,
+        new_rows=new_rows,
         audit=audit,
     )
     backend = Backend(ctx.broadcast_rows)

@@ -4,6 +4,8 @@ PIIMASK_WAREHOUSE before the session starts)."""
 
 from __future__ import annotations
 
+import importlib
+import re
 import uuid
 from pathlib import Path
 
@@ -89,23 +91,86 @@ def test_incremental_runs_add_only_new_rows(spark, lake, tmp_path):
     assert verify(spark, RUBRIC, lake["table"]).passed
 
 
-def test_a_branch_that_fails_verify_never_reaches_main(spark, ran):
-    table = Table(spark, ran["table"])
-    # a raw e-mail where a digest belongs, committed to main behind the kit's back
-    bad = table.read().limit(1).withColumn("operator_email", F.lit(SUBJECT[1]))
-    bad = bad.withColumn(ROW_DIGEST, F.lit("f" * 64))
-    bad.writeTo(ran["table"]).append()
-    main_before = table.snapshot("main")
-    rows_before = table.read().count()
-    ran["input"] = ran["root"] / "more"
+def _more(ran, name: str, rows: list[dict]) -> None:
+    """Point the next run at a new input folder holding ``rows``."""
+    ran["input"] = ran["root"] / name
     ran["input"].mkdir()
-    write_csv(ran["input"] / "p.csv", [r | {"event_id": r["event_id"] + "x"} for r in input_files()[1]])
-    with pytest.raises(Refused, match="failed verify on branch audit_") as err:
+    write_csv(ran["input"] / "p.csv", rows)
+
+
+def _refused_and_main_unchanged(spark, ran, match: str) -> tuple[Refused, list[str]]:
+    """Run the job, expect write-audit-publish to refuse; main keeps its snapshot and rows, the
+    run's audit branch is kept (with more rows than main). Return the error and the branch."""
+    table = Table(spark, ran["table"])
+    main_before, rows_before = table.snapshot("main"), table.read().count()
+    with pytest.raises(Refused, match=match) as err:
         _run(ran)
-    assert SUBJECT[1] not in str(err.value)
     assert table.snapshot("main") == main_before and table.read().count() == rows_before
     branches = [b for b in table.refs() if b.startswith("audit_")]
     assert len(branches) == 1 and table.read(branch=branches[0]).count() > rows_before
+    return err.value, branches
+
+
+def test_a_branch_whose_new_rows_fail_verify_never_reaches_main(spark, ran, monkeypatch):
+    from piimask.job.hold import RAW
+
+    job_run = importlib.import_module("piimask.job.run")  # the module (piimask.job.run is also a function)
+
+    real_mask = job_run.mask
+
+    def leaky(frame, rubric, columns, carry=()):  # a masking bug: the raw e-mail where a digest belongs
+        out = real_mask(frame, rubric, columns, carry=carry)
+        return out.withColumn("operator_email", F.col(f"`{RAW}`.operator_email"))
+
+    monkeypatch.setattr(job_run, "mask", leaky)
+    _more(ran, "more", [r | {"event_id": r["event_id"] + "x"} for r in input_files()[1]])
+    err, _ = _refused_and_main_unchanged(spark, ran, "failed verify on branch audit_")
+    assert "operator_email" in str(err) and SUBJECT[1] not in str(err)
+
+
+def test_a_branch_whose_new_rows_break_k_over_the_table_never_reaches_main(spark, ran, monkeypatch):
+    from dataclasses import replace
+
+    job_table = importlib.import_module("piimask.job.table")
+
+    real_split = job_table.split
+
+    def release_all(cand, published, rubric, columns):  # a k bug: every candidate published
+        return real_split(
+            cand, published, replace(rubric, privacy=replace(rubric.privacy, action="report")), columns
+        )
+
+    monkeypatch.setattr(job_table, "split", release_all)
+    # two new events in a 0.01-degree cell no published row holds: each row is valid and masked
+    # correctly (every row check passes), but the class they make with the table has 2 < k rows
+    lonely = [
+        r | {"event_id": r["event_id"] + "k", "gps_lat": "-33.861", "gps_lon": "151.212"}
+        for r in input_files()[1][:2]
+    ]
+    _more(ran, "lonely", lonely)
+    err, _ = _refused_and_main_unchanged(spark, ran, "failed verify on branch audit_")
+    # the table-wide check alone failed: every row check passed on the new rows
+    failed = re.search(r": (.*)\. Main is unchanged", str(err)).group(1)
+    assert failed == "smallest class >= k = 5 (gps_lat, gps_lon, job_site_address)", str(err)
+
+
+def test_the_job_checks_its_new_rows_and_verify_checks_every_row(spark, ran):
+    """The job's audit runs the row checks on the rows it appends only (main's rows were checked
+    when they were published); a user's ``verify --output TABLE`` checks every row."""
+    table = Table(spark, ran["table"])
+    # a raw e-mail where a digest belongs, committed to main behind the kit's back
+    bad = table.read().limit(1).withColumn("operator_email", F.lit(SUBJECT[1]))
+    bad.withColumn(ROW_DIGEST, F.lit("f" * 64)).writeTo(ran["table"]).append()
+    report = verify(spark, RUBRIC, ran["table"])
+    assert "operator_email" in {r.column for r in report.failed}
+    _more(ran, "more", [r | {"event_id": r["event_id"] + "x"} for r in input_files()[1]])
+    record = _run(ran)  # its own rows pass; the tampered row is not the run's to judge
+    assert record["counts"]["rows_added_to_table"] == len(input_files()[1])
+    assert record["counts"]["table_rows"] == table.read().count()
+    report = verify(spark, RUBRIC, ran["table"])  # still found by the whole-table verify
+    assert {r.column for r in report.failed} == {"operator_email"}, [
+        (r.check, r.message) for r in report.failed
+    ]
 
 
 def test_erase_deletes_the_rows_and_leaves_no_data_file_holding_them(spark, ran, tmp_path):
