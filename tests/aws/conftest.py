@@ -32,15 +32,24 @@ def _root_logging_restored():
     root.setLevel(level)
 
 
+@pytest.fixture(scope="session")
+def moto_tls(tmp_path_factory):
+    """One certificate for every moto server of the session: the shared SparkSession's JVM reads
+    its truststore once, at its first TLS connection, so a second module's server with a
+    certificate of its own failed S3A's handshake (SSLHandshakeException)."""
+    from aws_support.tls import make_tls
+
+    return make_tls(tmp_path_factory.mktemp("tls"))
+
+
 @pytest.fixture(scope="module")
-def iam_stack(tmp_path_factory):
+def iam_stack(moto_tls):
     from aws_support.cfn import make_stack
     from aws_support.server import MotoIam
     from aws_support.shims import patch_moto
-    from aws_support.tls import make_tls
 
     patch_moto()
-    server = MotoIam(make_tls(tmp_path_factory.mktemp("tls")))
+    server = MotoIam(moto_tls)
     server.start()
     try:
         yield server, make_stack(server)
