@@ -15,7 +15,8 @@
 If the checks fail, the branch stays for inspection (``verify --output TABLE --branch audit_<run>``)
 and main is unchanged. A crash at any point leaves main at its previous snapshot: only the
 fast-forward changes what readers see. The audit record goes beside the table, in
-``<table location>.piimask/_audit/``, once the checks have passed.
+``<table location>.piimask/_audit/``, once main has moved (a run killed before that leaves no
+record describing rows main never got).
 
 Owns: the table side of a run. Imports: storage, verify, rubric.
 """

@@ -5,7 +5,8 @@ the masked bucket's ``warehouse/``), against moto's server over HTTPS with IAM e
 request, Glue's and S3's, is signed by a principal whose only policy is the Glue job role's; the
 Glue database is the template's, made with CloudFormation's call. Each command runs in a process
 of its own (aws_support.glue_catalog). The tests run in file order on the state the previous one
-left: the job, a second run of the same input, verify, erase.
+left: the job, a second run of the same input, verify, erase, then a run of new rows killed just
+before main moves.
 
 ``PIIMASK_TEST_GLUE_ENTRY=FILE`` makes the first test also write the table's Glue entry (GetTable's
 answer: names, types, locations, no data value) to FILE: docs/tables.md shows it.
@@ -16,16 +17,24 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import subprocess
+import time
 from datetime import datetime
 
 import pyarrow.parquet as pq
 import pytest
 from aws_support.cfn import ACCOUNT
-from aws_support.glue_catalog import catalog_settings, moto_overrides, run_in_catalog_process
+from aws_support.glue_catalog import (
+    catalog_settings,
+    moto_overrides,
+    run_in_catalog_process,
+    start_in_catalog_process,
+)
 from botocore.exceptions import ClientError
 from lifecycle_fixtures import CANARIES, ROOT, SUBJECT, digest, input_files, write_csv
 
+from piimask.job.table import PAUSE_ENV
 from piimask.keys.keyring import new_keyring, save
 
 RUBRIC = str(ROOT / "rubric.yaml")
@@ -218,3 +227,54 @@ def test_the_job_role_is_refused_glue_calls_outside_its_grant(lake):
         assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
         assert f"not authorized to perform: glue:{action}" in str(err.value.response["Error"])
     assert glue_table(lake)["CatalogId"] == ACCOUNT
+
+
+def test_a_run_killed_before_main_moves_leaves_main_readable_and_whole_on_s3(lake, tmp_path):
+    """SIGKILL after the run's branch is committed through Glue, before main is fast-forwarded
+    (the seam ``PIIMASK_TEST_PAUSE_AT``): readers of main see the previous snapshot, whole, and
+    verify passes on it; the re-run publishes the new rows."""
+    stack, raw = lake["stack"], lake["raw"]
+    new_rows = [dict(r, event_id=f"{r['event_id']}-late") for r in input_files()[1]]  # new events
+    write_csv(tmp_path / "late.csv", new_rows)
+    admin_s3 = lake["server"].admin.client("s3")
+    admin_s3.upload_file(str(tmp_path / "late.csv"), stack.raw, "input/late/part.csv")
+    before = main_snapshot(lake)
+    marker = tmp_path / "paused"
+    argv = [
+        "--rubric", RUBRIC, "--input", f"{raw}/input/late/", "--output", NAME, "--output-format", "iceberg",
+        "--quarantine", f"{raw}/quarantine/", "--vault", f"{raw}/vault/", "--keyring", lake["ref"],
+    ]  # fmt: skip
+    pause = {PAUSE_ENV: f"before_fast_forward:{marker}"}
+    proc = start_in_catalog_process(stack.job, lake["server"].tls, lake["settings"], "job", argv, pause)
+    try:
+        for _ in range(1800):  # a fresh Spark process: wait for the seam, not for a time
+            if marker.exists() or proc.poll() is not None:
+                break
+            time.sleep(0.5)
+        if not marker.exists():
+            proc.kill()
+            raise AssertionError(proc.communicate()[0].decode(errors="replace")[-4000:])
+        metadata = table_metadata(lake)  # the branch is committed in Glue's entry; main is not
+        branches = [name for name in metadata.get("refs", {}) if name.startswith("audit_")]
+        assert len(branches) == 1
+        assert metadata["refs"][branches[0]]["snapshot-id"] != before["snapshot-id"]
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stdout.close()
+    assert proc.returncode == -signal.SIGKILL
+    after = main_snapshot(lake)
+    assert after["snapshot-id"] == before["snapshot-id"]
+    assert after["summary"]["total-records"] == before["summary"]["total-records"]
+    report = tmp_path / "report.json"  # main is readable and whole: verify reads every row
+    command(lake, "cli", ["verify", "--rubric", RUBRIC, "--output", NAME, "--json", str(report)])
+    assert json.loads(report.read_text(encoding="utf-8"))["verdict"] == "pass"
+    job_done = command(lake, "job", argv)  # the re-run publishes the new rows
+    for canary in CANARIES:
+        assert canary not in job_done.stdout + job_done.stderr
+    counts = audit_records(lake, lake["location"])[-1]["counts"]
+    assert counts["rows_added_to_table"] > 0  # rows a small class holds back wait, counted
+    total = int(main_snapshot(lake)["summary"]["total-records"])
+    assert total == int(before["summary"]["total-records"]) + counts["rows_added_to_table"]

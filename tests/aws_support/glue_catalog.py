@@ -26,7 +26,7 @@ from pathlib import Path
 from .server import REGION, Creds
 from .tls import Tls
 
-__all__ = ["catalog_settings", "moto_overrides", "run_in_catalog_process"]
+__all__ = ["catalog_settings", "moto_overrides", "run_in_catalog_process", "start_in_catalog_process"]
 
 TESTS = Path(__file__).resolve().parents[1]
 CATALOG = "lake"
@@ -54,12 +54,9 @@ def moto_overrides(endpoint: str, catalog: str = CATALOG) -> dict[str, str]:
     }
 
 
-def run_in_catalog_process(
-    creds: Creds, tls: Tls, settings: dict[str, str], command: str, argv: list[str]
-) -> subprocess.CompletedProcess:
-    """Run ``command`` ("job": the Glue entry with ``argv`` as the job's arguments; "cli":
-    ``pii-mask`` ``argv``) in a fresh process as ``creds``; its exit code is the command's."""
-    env = {**os.environ, **creds.environment(), "AWS_REGION": REGION}
+def _process(creds: Creds, tls: Tls, settings: dict[str, str], command: str, argv: list[str], extra_env):
+    """(argv, environment) of the process that runs ``command`` as ``creds``."""
+    env = {**os.environ, **creds.environment(), "AWS_REGION": REGION, **(extra_env or {})}
     env.pop("PIIMASK_WAREHOUSE", None)  # that would make `lake` a local file-based catalog
     env.pop("AWS_PROFILE", None)
     env.pop("AWS_SESSION_TOKEN", None)
@@ -67,13 +64,24 @@ def run_in_catalog_process(
     env["PYSPARK_SUBMIT_ARGS"] = shlex.join([*submit, "pyspark-shell"])
     env["PYTHONPATH"] = os.pathsep.join([str(TESTS), str(TESTS.parent), env.get("PYTHONPATH", "")])
     spec = json.dumps({"creds": creds.__dict__, "tls": tls.__dict__, "command": command, "argv": argv})
-    return subprocess.run(
-        [sys.executable, "-m", "aws_support.glue_catalog", spec],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    return [sys.executable, "-m", "aws_support.glue_catalog", spec], env
+
+
+def run_in_catalog_process(
+    creds: Creds, tls: Tls, settings: dict[str, str], command: str, argv: list[str]
+) -> subprocess.CompletedProcess:
+    """Run ``command`` ("job": the Glue entry with ``argv`` as the job's arguments; "cli":
+    ``pii-mask`` ``argv``) in a fresh process as ``creds``; its exit code is the command's."""
+    args, env = _process(creds, tls, settings, command, argv, None)
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=900)
+
+
+def start_in_catalog_process(
+    creds: Creds, tls: Tls, settings: dict[str, str], command: str, argv: list[str], extra_env: dict
+) -> subprocess.Popen:
+    """The same process, started and not waited for (a test kills it), output merged."""
+    args, env = _process(creds, tls, settings, command, argv, extra_env)
+    return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
 def main(argv: list[str]) -> int:
