@@ -17,9 +17,7 @@ from __future__ import annotations
 import io
 import json
 import os
-import signal
 import subprocess
-import time
 from datetime import datetime
 
 import pyarrow.parquet as pq
@@ -32,6 +30,7 @@ from aws_support.glue_catalog import (
     start_in_catalog_process,
 )
 from botocore.exceptions import ClientError
+from kill_support import killed_at_seam
 from lifecycle_fixtures import CANARIES, ROOT, SUBJECT, digest, input_files, write_csv
 
 from piimask.job.table import PAUSE_ENV
@@ -246,25 +245,11 @@ def test_a_run_killed_before_main_moves_leaves_main_readable_and_whole_on_s3(lak
     ]  # fmt: skip
     pause = {PAUSE_ENV: f"before_fast_forward:{marker}"}
     proc = start_in_catalog_process(stack.job, lake["server"].tls, lake["settings"], "job", argv, pause)
-    try:
-        for _ in range(1800):  # a fresh Spark process: wait for the seam, not for a time
-            if marker.exists() or proc.poll() is not None:
-                break
-            time.sleep(0.5)
-        if not marker.exists():
-            proc.kill()
-            raise AssertionError(proc.communicate()[0].decode(errors="replace")[-4000:])
+    with killed_at_seam(proc, marker):
         metadata = table_metadata(lake)  # the branch is committed in Glue's entry; main is not
         branches = [name for name in metadata.get("refs", {}) if name.startswith("audit_")]
         assert len(branches) == 1
         assert metadata["refs"][branches[0]]["snapshot-id"] != before["snapshot-id"]
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.stdout.close()
-    assert proc.returncode == -signal.SIGKILL
     after = main_snapshot(lake)
     assert after["snapshot-id"] == before["snapshot-id"]
     assert after["summary"]["total-records"] == before["summary"]["total-records"]

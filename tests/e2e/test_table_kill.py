@@ -6,15 +6,14 @@ same file-based Iceberg catalog as the test's session; it stops at the test seam
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from datetime import datetime
 from pathlib import Path
 
+from kill_support import killed_at_seam
 from lifecycle_fixtures import ROOT, input_files, write_csv
 from rubric_variants import with_quarantine_ceiling
 
@@ -58,25 +57,11 @@ def test_a_kill_before_main_moves_leaves_main_at_the_previous_snapshot(spark, tm
     proc = subprocess.Popen(
         [*argv, "--output-format", "iceberg"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
-    try:
-        for _ in range(1800):  # the subprocess starts its own Spark: wait for the seam, not a time
-            if marker.exists() or proc.poll() is not None:
-                break
-            time.sleep(0.5)
-        if not marker.exists():  # the run ended (or hung) before the seam: show its output
-            proc.kill()
-            raise AssertionError(proc.communicate()[0].decode(errors="replace")[-3000:])
+    with killed_at_seam(proc, marker):
         # the run's branch is written and holds the new rows; main has not moved
         branches = [b for b in table.refs() if b.startswith("audit_")]
         assert len(branches) == 1
         assert table.read(branch=branches[0]).count() == rows_before + 8
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.stdout.close()
-    assert proc.returncode == -signal.SIGKILL
 
     assert table.snapshot("main") == before  # readers still see the previous snapshot
     assert table.read().count() == rows_before
