@@ -184,8 +184,8 @@ def write_table(
     # The new rows are read several times (their digests, their classes, the rows released, the
     # rows held): kept, not recomputed from the input (masking free text is the run's cost). On
     # disk only: with memory allowed, a block (a partition of wide rows, masked and raw) that had
-    # gone to disk is copied back whole into one heap buffer when read, which ran a 2 GiB heap
-    # out of memory at 1M rows (BlockManager.maybeCacheDiskBytesInMemory).
+    # gone to disk is copied back whole into one heap buffer when read, which can exhaust the
+    # heap (BlockManager.maybeCacheDiskBytesInMemory; the run that did is in benchmarks/HISTORY.md).
     new = new.persist(StorageLevel.DISK_ONLY)
     parts = None
     try:
