@@ -19,7 +19,7 @@ The held store is written before main is fast-forwarded, as a new partition; the
 run read are deleted only after the fast-forward. A crash in between leaves both: the next run
 reads them all, and rows already in the table or repeated are skipped by their digest.
 
-Owns: the hold decision and the held store. Imports: storage, rubric, job.privacy.
+Owns: the hold decision and the held store. Imports: storage, rubric, verify, job.privacy.
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ from piimask.errors import Refused
 from piimask.job.privacy import coarser
 from piimask.rubric import Rubric
 from piimask.storage.fs import Storage
+from piimask.verify import CLASS_ROWS
 
-__all__ = ["HELD_DIR", "HeldStore", "Split", "RAW", "split"]
+__all__ = ["HELD_DIR", "HeldStore", "Split", "RAW", "class_counts", "class_keys", "split"]
 
 HELD_DIR = "_held"  # inside --quarantine: Spark skips folders whose name starts with _
 RAW = "_piimask_raw"  # the input row, carried beside the masked row so a held row stays raw
@@ -99,14 +100,34 @@ def _match(left: DataFrame, right: DataFrame, on: list[tuple[str, str]], how: st
     return left.join(right, on=cond, how=how)
 
 
-def _decisions(cand: DataFrame, table: DataFrame | None, rubric: Rubric, qis: list[str]) -> DataFrame:
+def class_keys(rubric: Rubric, columns: list[str]) -> list[str]:
+    """The quasi-identifiers a table's classes are measured over: the rubric's, present."""
+    p = rubric.privacy
+    return [] if p is None else [q for q in p.quasi_identifiers if q in columns]
+
+
+def class_counts(rows: DataFrame, qis: list[str]) -> DataFrame:
+    """Rows per class of ``rows`` over ``qis`` (their columns and ``CLASS_ROWS``); one class
+    without any quasi-identifier."""
+    return _counted(rows, qis, CLASS_ROWS)
+
+
+def _decisions(cand: DataFrame, classes: DataFrame | None, rubric: Rubric, qis: list[str]) -> DataFrame:
     """One row per fine class of the candidates: its release values (``__h_r<i>``), whether it
-    is released (``__h_ok``) and whether coarser (``__h_coarse``)."""
+    is released (``__h_ok``) and whether coarser (``__h_coarse``). ``classes``: the table's rows
+    per class (``class_counts``), None for an empty table."""
     p = rubric.privacy
     dtypes = {f.name: f.dataType for f in cand.schema.fields}
     tab = _counted(cand, qis, f"{_P}b")
     t_names = [f"{_P}t{i}" for i in range(len(qis))]
-    t = None if table is None else _counted(table, qis, f"{_P}tn").toDF(*t_names, f"{_P}tn")
+    t = (
+        None
+        if classes is None
+        else classes.select(
+            *[F.col(f"`{q}`").alias(n) for q, n in zip(qis, t_names, strict=True)],
+            F.col(CLASS_ROWS).alias(f"{_P}tn"),
+        )
+    )
 
     def with_table(df: DataFrame, keys: list[str], name: str) -> DataFrame:
         if t is None:
@@ -171,12 +192,12 @@ class Split:
         }
 
 
-def split(cand: DataFrame, table: DataFrame | None, rubric: Rubric, columns: list[str]) -> Split:
+def split(cand: DataFrame, classes: DataFrame | None, rubric: Rubric, columns: list[str]) -> Split:
     """Decide, per candidate row, to publish it (at its fine or coarse class) or hold it back.
 
-    ``cand`` has the output ``columns`` and ``RAW``; ``table`` is the published table's rows (None
-    before the first commit). Refused with l-diversity: holding by distinct sensitive values
-    over a table is not implemented."""
+    ``cand`` has the output ``columns`` and ``RAW``; ``classes`` is the published table's rows per
+    class over ``class_keys`` (``class_counts``; None before the first commit). Refused with
+    l-diversity: holding by distinct sensitive values over a table is not implemented."""
     p = rubric.privacy
     if p is not None and p.sensitive and p.sensitive in columns:
         raise Refused(
@@ -189,15 +210,15 @@ def split(cand: DataFrame, table: DataFrame | None, rubric: Rubric, columns: lis
         rel = cand.select(*columns).withColumn(f"{_P}coarse", F.lit(False))
         held = cand.where(F.lit(False)).select(f"{RAW}.*")
     else:
-        qis = [q for q in p.quasi_identifiers if q in columns]
+        qis = class_keys(rubric, columns)
         if not qis:  # no quasi-identifier present: the whole output is one class
             cand = cand.withColumn(f"{_P}all", F.lit(0))
-            table = None if table is None else table.withColumn(f"{_P}all", F.lit(0))
+            classes = None if classes is None else classes.withColumn(f"{_P}all", F.lit(0))
             qis = [f"{_P}all"]
         # one row per class of the candidates, computed once (both writes read it) and, when it
         # is small, broadcast: the candidate rows, wide (masked and raw), then stream through
         # the join instead of being shuffled and sorted for each write
-        dec = _decisions(cand, table, rubric, qis).persist(StorageLevel.MEMORY_AND_DISK)
+        dec = _decisions(cand, classes, rubric, qis).persist(StorageLevel.MEMORY_AND_DISK)
         kept.append(dec)
         renamed = dec.select(
             *[F.col(f"`{q}`").alias(f"{_P}f{i}") for i, q in enumerate(qis)], *dec.columns[len(qis) :]

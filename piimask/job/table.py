@@ -35,9 +35,10 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType
 
 from piimask.errors import Refused
-from piimask.job.hold import RAW, Split, split
+from piimask.job.hold import RAW, Split, class_counts, class_keys, split
 from piimask.rubric import Rubric
 from piimask.storage.iceberg import ROW_DIGEST, Table
+from piimask.verify import Report, verify
 
 __all__ = [
     "TableRun",
@@ -155,6 +156,44 @@ class TableWrite:
     run: TableRun
     split: Split
     candidates: int  # rows not yet in the table, each digest once
+    # main's rows per class at the branch's base, over the quasi-identifiers the audit measures
+    # (kept until the audit; None: the table was empty, or its columns hold a quasi-identifier
+    # the run's rows lack, and the audit counts the whole branch itself)
+    qis: list[str] | None
+    classes: DataFrame | None
+
+    def branch_classes(self, appended: DataFrame) -> DataFrame | None:
+        """The branch's rows per class for the audit's k-anonymity check: main's classes, as this
+        run counted them, plus the ``appended`` rows (read back from the branch, which is main
+        at its base and those rows)."""
+        if self.qis is None:
+            return None
+        new = class_counts(appended, self.qis)
+        return new if self.classes is None else new.unionByName(self.classes)
+
+    def release(self) -> None:
+        if self.classes is not None:
+            self.classes.unpersist()
+
+    def audit(self, rubric: Rubric, output: str, record: dict) -> Report:
+        """verify's output checks on the branch: the row checks on the rows the run appended,
+        read back once (each read of the branch's new files, one per day partition the run
+        touched, opens every one of them), k-anonymity over main's classes and theirs."""
+        run = self.run
+        appended = per_core(run.new_rows()).persist(StorageLevel.DISK_ONLY)
+        try:
+            return verify(
+                run.table.spark,
+                rubric,
+                output,
+                frame=run.branch_rows(),
+                new_rows=appended,
+                audit=record,
+                whole_classes=self.branch_classes(appended),
+            )
+        finally:
+            appended.unpersist()
+            self.release()
 
     def counts(self, counts: dict, rubric: Rubric, from_hold: int, present: set[str]) -> dict | None:
         """Complete a table run's ``counts``: its valid rows (``rows_out`` on entry) are published,
@@ -180,26 +219,51 @@ def write_table(
     """Append the run's rows whose class reaches k over the table to the run's branch; write the
     others (raw) to ``held_stage``. ``masked`` carries the raw row in ``hold.RAW``."""
     frame = table_frame(masked, rubric, carried=(RAW,))
-    run, new = prepare_table(spark, name, frame, rubric, run_id, carried=(RAW,))
+    columns = [c for c in frame.columns if c != RAW]
+    run, main = prepare_table(spark, name, frame, rubric, run_id, carried=(RAW,))
+    qis = class_keys(rubric, columns)
+    # main as the branch began from it, read once for both of its uses (its digests: what the
+    # table holds already; its classes: k over the table): each read of a table opens every one
+    # of its data files, one per day partition and run, which is what an incremental run paid
+    narrow = None if main is None else main.select(ROW_DIGEST, *[f"`{q}`" for q in qis])
+    narrow = None if narrow is None else per_core(narrow).persist(StorageLevel.DISK_ONLY)
+    new = frame if narrow is None else frame.join(narrow.select(ROW_DIGEST), on=ROW_DIGEST, how="left_anti")
     # The new rows are read several times (their digests, their classes, the rows released, the
     # rows held): kept, not recomputed from the input (masking free text is the run's cost). On
     # disk only: with memory allowed, a block (a partition of wide rows, masked and raw) that had
     # gone to disk is copied back whole into one heap buffer when read, which can exhaust the
     # heap (BlockManager.maybeCacheDiskBytesInMemory; the run that did is in benchmarks/HISTORY.md).
     new = new.persist(StorageLevel.DISK_ONLY)
+    classes = None if narrow is None else class_counts(narrow, qis).persist(StorageLevel.MEMORY_AND_DISK)
     parts = None
     try:
         with adaptive_off(spark):
             cand, n = once_per_digest(new)
-            published = run.table.read() if run.table.snapshot("main") is not None else None
-            parts = split(cand, published, rubric, [c for c in frame.columns if c != RAW])
+            parts = split(cand, classes, rubric, columns)
             parts.held.write.mode("overwrite").parquet(held_stage)
             run.write(parts.released)
+    except BaseException:
+        if classes is not None:
+            classes.unpersist()
+        raise
     finally:
         if parts is not None:
             parts.release()
         new.unpersist()
-    return TableWrite(run, parts, n)
+        if narrow is not None:
+            narrow.unpersist()
+    # the audit measures k over the quasi-identifiers of the table's columns (verify's rule)
+    same = class_keys(rubric, run.table.read().columns) == qis
+    if not same and classes is not None:
+        classes.unpersist()
+    return TableWrite(run, parts, n, qis if same else None, classes if same else None)
+
+
+def per_core(rows: DataFrame) -> DataFrame:
+    """``rows`` of a table read as one partition per core, to be kept: a table read is split by
+    data file groups (hundreds of splits for a table of small day partitions), and every check
+    that reads the kept rows again would run that many tasks, each a fixed cost for a few rows."""
+    return rows.coalesce(max(1, rows.sparkSession.sparkContext.defaultParallelism))
 
 
 REPEATS_BROADCAST = 100_000  # the most repeated digests broadcast to the new rows
@@ -227,18 +291,14 @@ def once_per_digest(new: DataFrame) -> tuple[DataFrame, int]:
 
 def prepare_table(
     spark, name: str, frame: DataFrame, rubric: Rubric, run_id: str, carried: tuple[str, ...] = ()
-) -> tuple[TableRun, DataFrame]:
-    """Create or evolve the table, make the run's branch; return it and the rows whose digest the
-    table does not hold yet (a digest may repeat: ``once_per_digest``)."""
+) -> tuple[TableRun, DataFrame | None]:
+    """Create or evolve the table, make the run's branch; return it and main's rows at the
+    branch's base (None while the table has no snapshot)."""
     table = Table(spark, name)
     table.check_catalog()
     event = rubric.event_time_column if rubric.event_time_column in frame.columns else None
     table.create_or_evolve(frame.drop(*carried).schema, event)
-    new = frame
-    if table.snapshot("main") is not None:
-        present = table.read().select(ROW_DIGEST)
-        new = frame.join(present, on=ROW_DIGEST, how="left_anti")
     run = TableRun(table, branch_for(run_id), Observation("piimask_table"))
     table.create_branch(run.branch)
     run.base = table.snapshot(run.branch)
-    return run, new
+    return run, None if run.base is None else table.read(snapshot=run.base)

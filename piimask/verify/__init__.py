@@ -7,13 +7,14 @@ May import everything below it (``errors``, ``session``, ``expr``, ``treatments`
 ``piimask.cli``.
 """
 
-from piimask.verify.context import VerifyError
+from piimask.verify.context import CLASS_ROWS, VerifyError
 from piimask.verify.reasons import REASON_CODES, Reason
 from piimask.verify.report import Report, Result
 from piimask.verify.rows import RowCheck, is_digest, looks_like_card, row_checks
 from piimask.verify.runner import verify
 
 __all__ = [
+    "CLASS_ROWS",
     "REASON_CODES",
     "Reason",
     "Report",

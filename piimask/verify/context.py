@@ -28,7 +28,7 @@ from piimask.storage.fs import Storage
 from piimask.storage.iceberg import ROW_DIGEST, Table, TableError, is_table_name
 from piimask.storage.paths import is_local
 
-__all__ = ["MAX_BROADCAST_ROWS", "SUBSTRING_BUDGET", "Context", "VerifyError", "open_context"]
+__all__ = ["CLASS_ROWS", "MAX_BROADCAST_ROWS", "SUBSTRING_BUDGET", "Context", "VerifyError", "open_context"]
 
 SUBSTRING_BUDGET = 50_000_000  # text rows x needles above which the n-gram join is used
 # the small side of a join check (distinct raw values, their digests) is broadcast up to this
@@ -36,6 +36,9 @@ SUBSTRING_BUDGET = 50_000_000  # text rows x needles above which the n-gram join
 # both sides are shuffled: broadcasting tables of several million rows left a 4 GiB driver heap
 # short of memory.
 MAX_BROADCAST_ROWS = 1_000_000
+
+
+CLASS_ROWS = "__piimask_class_rows"  # the row count column of Context.whole_classes
 
 
 class VerifyError(UsageError):
@@ -64,6 +67,10 @@ class Context:
     # frame as ``out`` but for the job's own audit of a table branch, where ``out`` is only the
     # rows the run appends (the rows already in main were checked when they were published)
     whole: DataFrame
+    # rows per class of ``whole`` (its quasi-identifier columns and CLASS_ROWS), when the job's
+    # audit has them already: main's classes counted by the run's own read of main at the
+    # branch's base, plus the appended rows'. None: the checks count ``whole`` themselves
+    whole_classes: DataFrame | None
     dtypes: Mapping[str, DataType]
     raw: DataFrame | None  # the raw input as read (None without --raw)
     raw_columns: list[str] | None  # its data columns
@@ -216,6 +223,7 @@ def open_context(
     frame: DataFrame | None = None,
     new_rows: DataFrame | None = None,
     audit: dict | None = None,
+    whole_classes: DataFrame | None = None,
 ) -> Context:
     """Check the arguments, then read the audit record, the output and the raw input (in that
     order: a wrong argument fails before Spark reads a byte).
@@ -265,6 +273,7 @@ def open_context(
         audit=audit,
         out=out if new_rows is None else new_rows.drop(ROW_DIGEST),
         whole=out,
+        whole_classes=whole_classes,
         dtypes=MappingProxyType({f.name: f.dataType for f in out.schema.fields}),
         raw=raw_df,
         raw_columns=raw_cols,

@@ -12,7 +12,7 @@ from pyspark.sql import functions as F
 from piimask.rubric import Privacy
 from piimask.storage.audit import AUDIT_DIR
 from piimask.verify.backend import quoted
-from piimask.verify.context import Context
+from piimask.verify.context import CLASS_ROWS, Context
 from piimask.verify.reasons import Reason
 from piimask.verify.report import Result
 from piimask.verify.scope import Scope
@@ -155,7 +155,10 @@ def _class_stats(ctx: Context, p: Privacy, qis: list[str], sens: str | None):
         aggs.append(F.countDistinct(quoted(sens)).alias("d"))
     # over the whole output: a table's new rows count with the rows it holds already (only the
     # quasi-identifier and sensitive columns are read)
-    classes = ctx.whole.groupBy(*[quoted(q) for q in qis]).agg(*aggs)  # no QI present: one class
+    if ctx.whole_classes is not None and not sens:  # counted by the job's audit already
+        classes = ctx.whole_classes.groupBy(*[quoted(q) for q in qis]).agg(F.sum(CLASS_ROWS).alias("n"))
+    else:
+        classes = ctx.whole.groupBy(*[quoted(q) for q in qis]).agg(*aggs)  # no QI present: one class
     small = F.col("n") < p.k
     diversity = (
         [F.min("d").alias("l"), F.sum(F.when(F.col("d") < p.l, F.col("n")).otherwise(0)).alias("low")]

@@ -92,12 +92,14 @@ def verify(
     new_rows=None,
     audit: dict | None = None,
     raw_encoding: str = DEFAULT_ENCODING,
+    whole_classes=None,
 ) -> Report:
     """Check ``output`` (a folder, or a table at ``at``: ``{"branch": b}`` or ``{"snapshot": id}``)
     against the rubric (and the raw input and keyring when given).
 
     The job's audit of its table branch passes the branch as ``frame`` and the rows it appended
-    as ``new_rows``: the row checks read those only, the checks across rows the whole branch.
+    as ``new_rows``: the row checks read those only, the checks across rows the whole branch
+    (k-anonymity from ``whole_classes``, the branch's rows per class, when the job has them).
 
     ``broadcast_rows`` bounds the small side of every join check; ``text_broadcast_rows`` (by
     default the same) bounds the free-text word runs the leak scan may broadcast instead."""
@@ -117,6 +119,7 @@ def verify(
         frame=frame,
         new_rows=new_rows,
         audit=audit,
+        whole_classes=whole_classes,
     )
     backend = Backend(ctx.broadcast_rows)
     try:
