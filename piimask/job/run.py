@@ -33,7 +33,7 @@ from piimask.job.hold import RAW, HeldStore, with_held
 from piimask.job.mask import mask
 from piimask.job.options import RunOptions, check_paths
 from piimask.job.review import check_full_scan, check_reviewed, full_scan
-from piimask.job.table import TableWrite, adaptive_off, write_table
+from piimask.job.table import TableWrite, adaptive_off, compact_table, write_table
 from piimask.job.values import (
     KEYED_TREATMENTS,
     QUARANTINE_DIGEST,
@@ -467,6 +467,8 @@ def _publish_table(
     tx.store.write_text(audit_path(audit_root, r.run_id), json.dumps(record, indent=2, sort_keys=True) + "\n")
     plan.held.drop_read(tx.store)  # superseded by this run's partition: every held row was read
     clock.lap("publish")
+    compact_table(run.table)
+    clock.lap("compact")
     return record
 
 

@@ -23,6 +23,7 @@ Owns: the table side of a run. Imports: storage, verify, rubric.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -41,15 +42,19 @@ from piimask.storage.iceberg import ROW_DIGEST, Table
 from piimask.verify import Report, verify
 
 __all__ = [
+    "COMPACT_MIN_FILES",
     "TableRun",
     "TableWrite",
     "adaptive_off",
+    "compact_table",
     "once_per_digest",
     "prepare_table",
     "row_digest",
     "table_frame",
     "write_table",
 ]
+
+log = logging.getLogger(__name__)
 
 
 def row_digest(columns: list[str]) -> Column:
@@ -257,6 +262,26 @@ def write_table(
     if not same and classes is not None:
         classes.unpersist()
     return TableWrite(run, parts, n, qis if same else None, classes if same else None)
+
+
+# A partition is compacted once it holds this many data files. Each run adds a file to every
+# day partition its new rows fall in, and every read of the table opens every file (about 10 ms
+# each, benchmarks/HISTORY.md): rewriting a partition costs a read and a write of its rows, so
+# it waits until the files to open have become the larger cost.
+COMPACT_MIN_FILES = 8
+
+
+def compact_table(table: Table) -> None:
+    """After a run published: rewrite the partitions that have gathered COMPACT_MIN_FILES small
+    files (one commit on main, the same rows). A failure here changes nothing readers see and
+    loses nothing, so the run still succeeds; the next run tries again."""
+    try:
+        rewritten, added = table.compact(COMPACT_MIN_FILES)
+    except Exception as exc:  # a concurrent commit, a storage error: the published run stands
+        log.warning("compaction of %s skipped (%s); the next run retries", table.name, type(exc).__name__)
+        return
+    if rewritten:
+        log.info("compacted %s: %d data files rewritten as %d", table.name, rewritten, added)
 
 
 def per_core(rows: DataFrame) -> DataFrame:

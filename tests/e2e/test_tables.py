@@ -91,6 +91,33 @@ def test_incremental_runs_add_only_new_rows(spark, lake, tmp_path):
     assert verify(spark, RUBRIC, lake["table"]).passed
 
 
+def _files_per_partition(spark, name: str) -> list[int]:
+    rows = spark.sql(f"SELECT partition, count(*) FROM {name}.files GROUP BY partition").collect()
+    return [r[1] for r in rows]
+
+
+def test_partitions_that_gather_small_files_are_compacted_and_verify_still_passes(spark, ran, monkeypatch):
+    """Each run adds a data file to every day partition its rows fall in; once a partition holds
+    COMPACT_MIN_FILES files the run rewrites it after publishing: one commit, the same rows."""
+    job_table = importlib.import_module("piimask.job.table")
+    table = Table(spark, ran["table"])
+    assert max(_files_per_partition(spark, ran["table"])) == 1
+    before = {r[0] for r in table.read().select(ROW_DIGEST).collect()}
+    monkeypatch.setattr(job_table, "COMPACT_MIN_FILES", 2)
+    # the same events under new ids: the same days (partitions) and classes, new digests
+    _more(ran, "again", [r | {"event_id": r["event_id"] + "c"} for r in input_files()[0]])
+    second = _run(ran)
+    added = second["counts"]["rows_added_to_table"]
+    assert added == len(input_files()[0])
+    assert max(_files_per_partition(spark, ran["table"])) == 1  # two files a partition became one
+    latest = spark.sql(f"SELECT operation FROM {ran['table']}.snapshots ORDER BY committed_at DESC LIMIT 1")
+    assert latest.first()[0] == "replace"  # the rewrite is its own commit, after the run's append
+    after = [r[0] for r in table.read().select(ROW_DIGEST).collect()]
+    assert len(after) == len(set(after)) == len(before) + added and before <= set(after)
+    report = verify(spark, RUBRIC, ran["table"])
+    assert report.passed, [(r.check, r.message) for r in report.failed]
+
+
 def _more(ran, name: str, rows: list[dict]) -> None:
     """Point the next run at a new input folder holding ``rows``."""
     ran["input"] = ran["root"] / name
