@@ -22,7 +22,7 @@ from piimask.expr.values import epoch_seconds
 from piimask.lifecycle.rewrite import small_classes
 from piimask.storage.iceberg import ROW_DIGEST, Table
 
-__all__ = ["TableRemoval", "expired_rows", "expiry_plan", "remove_rows"]
+__all__ = ["TableRemoval", "expired_rows", "expiry_plan", "purge", "remove_rows"]
 
 _VIEW = "piimask_erase_rows"
 
@@ -105,3 +105,28 @@ def expiry_plan(spark: SparkSession, name: str, event: str, expired: Column) -> 
         .first()
     )
     return {"rows_expired": int(row["rows"] or 0), "days_expired": int(row["days"] or 0)}
+
+
+def purge(
+    spark: SparkSession, name: str, hit: Column, keys: list[str], by: Column
+) -> tuple[dict, TableRemoval]:
+    """Delete the rows of raw-zone table ``name`` where ``hit`` holds, keyed by ``keys`` (a vault
+    entry's column and token, a quarantined row's digest), so no value enters a statement; then
+    leave no ref, snapshot or file that still holds them. Return the rows removed per ``by``
+    value and what the cleanup did."""
+    table = Table(spark, name)
+    df = table.read()
+    found = {r["_by"]: int(r["count"]) for r in df.where(hit).groupBy(by.alias("_by")).count().collect()}
+    result = TableRemoval(rows_removed=sum(found.values()))
+    if found:
+        df.where(hit).select(*keys).distinct().createOrReplaceTempView(_VIEW)
+        on = " AND ".join(f"t.`{k}` = s.`{k}`" for k in keys)
+        try:
+            spark.sql(f"MERGE INTO {name} t USING {_VIEW} s ON {on} WHEN MATCHED THEN DELETE")
+        finally:
+            spark.catalog.dropTempView(_VIEW)
+    result.refs_dropped = table.drop_refs_but_main()  # a failed run's branch holds raw rows too
+    result.snapshots_expired = table.expire_all()
+    result.orphan_files_removed = table.remove_orphans()
+    result.snapshot = table.snapshot("main")
+    return found, result
