@@ -30,7 +30,7 @@ from piimask.job.hold import HELD_DIR
 from piimask.keys import keyring as keyring_mod
 from piimask.keys.keyring import Keyring
 from piimask.lifecycle.rewrite import Rewrite, stage_without
-from piimask.lifecycle.tables import TableRemoval, purge, remove_rows
+from piimask.lifecycle.tables import TableRemoval, erase_raw_tables, remove_rows, vault_hit
 from piimask.rubric import Column as RubricColumn
 from piimask.rubric import Rubric, load_rubric
 from piimask.storage.audit import (
@@ -44,9 +44,9 @@ from piimask.storage.audit import (
     utc_now,
 )
 from piimask.storage.fs import Storage
-from piimask.storage.iceberg import ROW_DIGEST, Table, is_table_name
+from piimask.storage.iceberg import Table, is_table_name
 from piimask.storage.paths import is_within, normalize
-from piimask.storage.raw_tables import RUN_COLUMN, VAULT_KEYS, RawTable, names_table
+from piimask.storage.raw_tables import RawTable, names_table
 from piimask.storage.transaction import StagedTransaction, inside
 from piimask.treatments.token import token
 
@@ -159,15 +159,10 @@ def stage_vault(
     spark: SparkSession, store: Storage, vault: str, removals: dict[str, set[str]], stage_root: str
 ) -> tuple[list[tuple[str, str]], dict[str, int]]:
     """Stage each vault partition that holds a (column, token) to remove; return swaps and counts."""
-    removals = {c: t for c, t in removals.items() if t}
-    entries = _partitions(spark, store, vault) if removals else None
+    hit = vault_hit(removals)
+    entries = _partitions(spark, store, vault) if hit is not None else None
     if entries is None:
         return [], {}
-    cond = None
-    for column, tokens in sorted(removals.items()):
-        c = (F.col("column") == F.lit(column)) & F.col("token").isin(sorted(tokens))
-        cond = c if cond is None else cond | c
-    hit = F.coalesce(cond, F.lit(False))
     return _stage_partitions(spark, vault, entries, hit, stage_root, F.col("column"))
 
 
@@ -271,39 +266,6 @@ def _certificate(
     }
 
 
-def _vault_hit(removals: dict[str, set[str]]) -> Column | None:
-    """True on the vault entries whose (column, token) is in ``removals``."""
-    cond = None
-    for column, tokens in sorted((c, t) for c, t in removals.items() if t):
-        c = (F.col("column") == F.lit(column)) & F.col("token").isin(sorted(tokens))
-        cond = c if cond is None else cond | c
-    return None if cond is None else F.coalesce(cond, F.lit(False))
-
-
-def _erase_raw_tables(spark: SparkSession, r: _Request, tx: StagedTransaction, removals: dict) -> tuple:
-    """The vault's and the quarantine's tables (those that are tables): the entries and rows
-    removed by a row-level delete each, committed before the output changes. Return the counts
-    (vault per column, quarantine per run) and each table's cleanup facts."""
-    vault_counts, q_counts, facts = None, None, {}
-    if r.vault_table:
-        hit, vault_counts = _vault_hit(removals), {}
-        if hit is not None and RawTable.open(spark, r.vault).has_rows():
-            vault_counts, removal = purge(spark, r.vault, hit, VAULT_KEYS, F.col("column"))
-            facts[r.vault] = removal.table_facts()
-            tx.published.append(r.vault)
-    if r.quarantine_table:
-        q = RawTable.open(spark, r.quarantine).require("--quarantine")
-        if r.spec.name in q.columns:
-            hit = F.coalesce(F.col(f"`{r.spec.name}`").cast("string").isin(r.values), F.lit(False))
-        else:  # no run quarantined a row with this column
-            hit = F.lit(False)
-        by_run, removal = purge(spark, r.quarantine, hit, [ROW_DIGEST], F.col(RUN_COLUMN))
-        q_counts = {f"run_id={run}": n for run, n in by_run.items()}
-        facts[r.quarantine] = removal.table_facts()
-        tx.published.append(r.quarantine)
-    return vault_counts, q_counts, facts
-
-
 def _erase_raw_zone(
     spark: SparkSession, r: _Request, tx: StagedTransaction, removals: dict
 ) -> tuple[dict, dict, dict]:
@@ -311,7 +273,11 @@ def _erase_raw_zone(
     swap both in (or delete from their tables); return the counts removed (vault per column,
     quarantine per run) and the raw tables' cleanup facts."""
     store = tx.store
-    vault_counts, q_counts, facts = _erase_raw_tables(spark, r, tx, removals)
+    vault_counts, q_counts, facts = erase_raw_tables(
+        spark, r.vault if r.vault_table else None, r.quarantine if r.quarantine_table else None,
+        removals, r.spec.name, r.values,
+    )  # fmt: skip
+    tx.published.extend(facts)
     swaps, h_swaps, h_counts = [], [], {}
     if vault_counts is None:
         v_stage = tx.stage(inside(r.vault, "erase", r.erase_id))
@@ -327,7 +293,7 @@ def _erase_raw_zone(
         held = posixpath.join(home, HELD_DIR)
         h_stage = tx.stage(inside(held, "erase", r.erase_id))
         h_swaps, h_counts = stage_quarantine(spark, store, held, r.spec.name, r.values, h_stage)
-    if swaps:
+    if not r.vault_table:
         tx.swap(swaps, inside(r.vault, "erase", r.erase_id) + ".previous")
     if q_swaps:
         tx.swap(q_swaps, inside(r.quarantine, "erase", r.erase_id) + ".previous")
