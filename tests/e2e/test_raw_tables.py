@@ -29,11 +29,14 @@ RUBRIC = str(ROOT / "rubric.yaml")
 
 @pytest.fixture
 def lake(spark, tmp_path):
-    """Input (the lifecycle rows plus an invalid row of the subject), a keyring, three tables."""
+    """Input (the lifecycle rows, an invalid row and a held-back row of the subject), a keyring,
+    three tables."""
     inp = tmp_path / "input"
     inp.mkdir()
     files = input_files()
     files[2][-1] = row(29, 0, "2026-02-19T09:45:00+00:00", gps_lat="123.5")  # the subject's, quarantined
+    # the subject alone in a far-away cell: a class below k, held back (beside the quarantine table)
+    files[2].append(row(30, 0, "2026-02-20T09:45:00+00:00", gps_lat="-33.861", gps_lon="151.212"))
     for n, rows in enumerate(files):
         write_csv(inp / f"part{n}.csv", rows)
     keyring = new_keyring("quarterly", back=8, ahead=4, now=datetime(2026, 4, 22))
@@ -83,8 +86,8 @@ def test_a_table_run_appends_the_vault_and_the_quarantine_once(spark, lake):
         )
     assert first["vault"] == {"path": lake["vault"], "partition": None, "table": True}
     assert not Path(lake["vault"]).exists() and not Path(lake["quarantine"]).exists()  # no stray folders
-    if c["rows_held"]:  # held-back rows wait beside the quarantine table
-        assert list(Path(quarantine.home(), "_held").glob("run_id=*"))
+    assert c["rows_held"] > 0  # held-back rows wait beside the quarantine table
+    assert list(Path(quarantine.home(), "_held").glob("run_id=*"))
     report = verify(spark, RUBRIC, lake["output"], raw=str(lake["input"]), quarantine=lake["quarantine"])
     assert report.passed, [(r.check, r.message) for r in report.failed]
 
@@ -117,7 +120,7 @@ def test_erase_leaves_no_file_of_the_raw_tables_holding_the_person(spark, lake, 
         quarantine=lake["quarantine"],
     ).certificate  # fmt: skip
     assert cert["counts"]["vault_entries_removed_by_column"] == {"operator_id": 1}
-    assert cert["counts"]["quarantine_rows_removed"] == 1
+    assert cert["counts"]["quarantine_rows_removed"] == cert["counts"]["held_rows_removed"] == 1
     assert set(cert["raw_tables"]) == {lake["vault"], lake["quarantine"]}
     assert all(facts["snapshots_expired"] for facts in cert["raw_tables"].values())
     assert vault.read().where(F.col("value") == SUBJECT[0]).count() == 0
