@@ -456,13 +456,13 @@ def summary(result: ErasureResult) -> str:
 def add_arguments(p) -> None:
     p.add_argument("--rubric", required=True, help="path to rubric.yaml")
     p.add_argument("--output", required=True, help="the masked output folder to erase from")
-    p.add_argument("--vault", required=True, help="the vault folder (raw zone)")
+    p.add_argument("--vault", required=True, help="the vault folder (raw zone), or its table")
     p.add_argument("--keyring", required=True, help="file:PATH, env:VAR or secretsmanager:SECRET_ID")
     p.add_argument("--column", required=True, help="a direct (hmac) or quasi (token) rubric column")
     p.add_argument("--values-file", required=True, help="file with the person's raw values, one per line")
     p.add_argument(
         "--quarantine",
-        help="the job's quarantine folder (raw zone): the person's quarantined rows are removed too",
+        help="the job's quarantine folder or table (raw zone): the person's quarantined rows go too",
     )
 
 

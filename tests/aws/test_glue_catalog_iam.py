@@ -263,3 +263,25 @@ def test_a_run_killed_before_main_moves_leaves_main_readable_and_whole_on_s3(lak
     assert counts["rows_added_to_table"] > 0  # rows a small class holds back wait, counted
     total = int(main_snapshot(lake)["summary"]["total-records"])
     assert total == int(before["summary"]["total-records"]) + counts["rows_added_to_table"]
+
+
+def test_the_vault_and_quarantine_tables_live_in_the_raw_database_on_the_raw_bucket(lake):
+    """A run whose vault and quarantine are tables of the template's raw-zone database: the job
+    role's grant covers every call, and their folders are on the raw bucket, not the masked one."""
+    stack, raw = lake["stack"], lake["raw"]
+    assert "piimask_raw" in stack.glue_databases
+    names = {"vault": "lake.piimask_raw.vault", "quarantine": "lake.piimask_raw.quarantine"}
+    done = command(lake, "job", [
+        "--rubric", RUBRIC, "--input", f"{raw}/input/", "--output", f"{NAME}_raw_zone",
+        "--output-format", "iceberg", "--quarantine", names["quarantine"], "--vault", names["vault"],
+        "--keyring", lake["ref"],
+    ])  # fmt: skip
+    for canary in CANARIES:
+        assert canary not in done.stdout + done.stderr
+    glue = lake["server"].admin.client("glue")
+    for name in names:
+        entry = glue.get_table(DatabaseName="piimask_raw", Name=name)["Table"]
+        location = f"s3://{stack.raw}/warehouse/piimask_raw.db/{name}"
+        assert entry["StorageDescriptor"]["Location"] == location
+        assert entry["Parameters"]["metadata_location"].startswith(f"{location}/metadata/")
+        assert audit_records(lake, location)  # the run's record beside the raw table
