@@ -72,8 +72,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         required=True,
         help="output folder (replaced atomically), or catalog.database.table with iceberg",
     )
-    p.add_argument("--quarantine", required=True, help="raw-zone folder for rows failing validation")
-    p.add_argument("--vault", required=True, help="raw-zone folder for the token vault")
+    p.add_argument(
+        "--quarantine",
+        required=True,
+        help="raw-zone folder for rows failing validation, or catalog.database.table with iceberg",
+    )
+    p.add_argument(
+        "--vault",
+        required=True,
+        help="raw-zone folder for the token vault, or catalog.database.table with iceberg",
+    )
     p.add_argument("--keyring", required=True, help="file:PATH, env:VAR or secretsmanager:SECRET_ID")
     p.add_argument("--input-format", default="csv", choices=INPUT_FORMATS)
     p.add_argument("--output-format", default="parquet", choices=OUTPUT_FORMATS)

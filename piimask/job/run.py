@@ -2,15 +2,15 @@
 
 ``run(spark, options)`` is what `pii-mask run`, `spark-submit glue/pii_masking_job.py` and the
 Glue job all call. It is a ``StagedTransaction``: the output, the quarantine partition and the
-vault partition are written to hidden staging locations and published only when every count
-reconciles, so any failure leaves the previous output, quarantine and vault exactly as they were.
+vault partition are written to hidden staging locations (or, for a table output, branches of the
+tables: ``raw_zone``, ``table``) and published only when every count reconciles, so any failure
+leaves the previous output, quarantine and vault exactly as they were.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import posixpath
 import time
 from dataclasses import dataclass, replace
 
@@ -32,13 +32,12 @@ from piimask.job import privacy as privacy_mod
 from piimask.job.hold import RAW, HeldStore, with_held
 from piimask.job.mask import mask
 from piimask.job.options import RunOptions, check_paths
+from piimask.job.raw_zone import RawZone, check_raw_tables, held_home
 from piimask.job.review import check_full_scan, check_reviewed, full_scan
-from piimask.job.table import TableWrite, adaptive_off, compact_table, write_table
+from piimask.job.table import TableWrite, adaptive_off, branch_for, compact_table, write_table
 from piimask.job.values import (
     KEYED_TREATMENTS,
-    QUARANTINE_DIGEST,
     class_counts,
-    not_yet_quarantined,
     packable,
     quarantined_rows,
     value_pass,
@@ -51,14 +50,13 @@ from piimask.storage.audit import AUDIT_DIR, actor, audit_path, log_record, new_
 from piimask.storage.fs import Storage
 from piimask.storage.iceberg import TABLE_FORMAT
 from piimask.storage.paths import normalize
+from piimask.storage.raw_tables import is_raw_table
 from piimask.storage.targets import check_output_target, check_writable
 from piimask.storage.transaction import StagedTransaction, inside
 
 __all__ = ["run"]
 
 log = logging.getLogger("piimask.job")
-
-RUN_RECORD = "_run.json"  # the run's audit record inside each raw-zone partition (Spark skips _)
 
 
 class _Clock:
@@ -103,7 +101,7 @@ def _plan(spark: SparkSession, o: RunOptions, rubric: Rubric, keyring: Keyring) 
     df = read_input(spark, o.input, o.input_format, o.input_encoding)
     held, held_rows = None, 0
     if o.output_format == TABLE_FORMAT:  # rows held back by earlier runs come again, raw
-        held = HeldStore.open(Storage(spark), o.quarantine)
+        held = HeldStore.open(Storage(spark), held_home(spark, o.quarantine, table_output=True))
         held_df = held.read(spark)
         held_rows = held_df.count() if held_df is not None else 0
         df = with_held(df, held_df)
@@ -173,10 +171,10 @@ def _check_keys(plan: _Plan, keyring: Keyring, ref: str) -> list[str]:
     return windows
 
 
-def _write_quarantine(spark, plan: _Plan, quarantine: str, stage: str) -> tuple[int, int, dict[str, int]]:
+def _write_quarantine(spark, plan: _Plan, zone: RawZone) -> tuple[int, int, dict[str, int]]:
     """Write the invalid rows not quarantined before with their reasons; return the count of
     invalid rows, of rows written, and the count per reason (of the invalid rows)."""
-    q_obs, added = Observation("piimask_quarantine"), Observation("piimask_quarantine_added")
+    q_obs = Observation("piimask_quarantine")
     if plan.fold:  # carried by the value pass: no second read of the input
         invalid = quarantined_rows(plan.values, plan.invalid_schema)
     else:  # a map or nested float column: read and validate the input once more
@@ -185,30 +183,21 @@ def _write_quarantine(spark, plan: _Plan, quarantine: str, stage: str) -> tuple[
         F.sum(F.when(F.array_contains(F.col(REASONS), c), 1).otherwise(0)).alias(f"r{i}")
         for i, c in enumerate(plan.codes)
     ]
-    columns = invalid.columns
     invalid = invalid.observe(q_obs, F.count(F.lit(1)).alias("rows"), *per_reason)
-    new = not_yet_quarantined(spark, quarantine, invalid, [c for c in columns if c != REASONS])
-    new = new.select(*columns, QUARANTINE_DIGEST).observe(added, F.count(F.lit(1)).alias("rows"))
     with adaptive_off(spark):  # an observation upstream of an anti-join: see table.adaptive_off
-        new.write.mode("overwrite").parquet(stage)
+        added = zone.write_quarantine(invalid)
     q = q_obs.get
     reasons = {c: int(q[f"r{i}"] or 0) for i, c in enumerate(plan.codes) if q.get(f"r{i}")}
-    return int(q["rows"] or 0), int(added.get["rows"] or 0), reasons
+    return int(q["rows"] or 0), added, reasons
 
 
-def _write_vault(spark, plan: _Plan, rubric: Rubric, keyring: Keyring, vault: str, stage: str) -> int | None:
+def _write_vault(spark, plan: _Plan, rubric: Rubric, keyring: Keyring, zone: RawZone) -> int | None:
     """Write the vault entries not already in the vault; return how many (None: no token column)."""
     if plan.values is None:
         return None
     entries = vault_entries(plan.values, token_key_frame(spark, keyring), rubric, plan.data_columns)
-    if entries is None:
-        return None
-    if any(p.startswith("run_id=") for p in Storage(spark).list(vault)):
-        old = spark.read.parquet(vault).select("column", "token")
-        entries = entries.join(old, on=["column", "token"], how="left_anti")
-    v_obs = Observation("piimask_vault")
-    entries.observe(v_obs, F.count(F.lit(1)).alias("n")).write.mode("overwrite").parquet(stage)
-    return int(v_obs.get["n"] or 0)
+    with adaptive_off(spark):
+        return zone.write_vault(entries)
 
 
 def _reconcile(plan: _Plan, rows_q: int, privacy_record: dict | None) -> dict:
@@ -283,11 +272,13 @@ def _java_classes(exc: Py4JJavaError) -> str:
     return " ".join(names)
 
 
-def _prepare_locations(store: Storage, o: RunOptions) -> None:
+def _prepare_locations(spark: SparkSession, o: RunOptions) -> None:
     """Refuse an output the run would destroy or a location it cannot write, before any work;
     remove staging folders a killed run left behind."""
-    locations = [("--quarantine", o.quarantine), ("--vault", o.vault)]
-    if o.output_format != TABLE_FORMAT:  # a table is reached through its catalog, not as a folder
+    store, table = Storage(spark), o.output_format == TABLE_FORMAT
+    raw = [("--quarantine", o.quarantine), ("--vault", o.vault)]
+    locations = [(flag, p) for flag, p in raw if not (table and is_raw_table(p))]  # tables: the catalog
+    if not table:  # a table is reached through its catalog, not as a folder
         check_output_target(store, o.output)
         locations.insert(0, ("--output", o.output))
     # stages live inside their dataset; StagedTransaction sweeps those a dead run left behind
@@ -305,14 +296,6 @@ class _Run:
     rubric: Rubric
     keyring: Keyring
 
-    @property
-    def quarantine_partition(self) -> str:
-        return posixpath.join(self.o.quarantine, f"run_id={self.run_id}")
-
-    @property
-    def vault_partition(self) -> str:
-        return posixpath.join(self.o.vault, f"run_id={self.run_id}")
-
     def failure_record(self) -> dict:
         return {
             "run_id": self.run_id,
@@ -324,7 +307,14 @@ class _Run:
         }
 
     def record(
-        self, plan: _Plan, windows: list[str], counts: dict, reasons: dict, vault_added, privacy
+        self,
+        plan: _Plan,
+        zone: RawZone,
+        windows: list[str],
+        counts: dict,
+        reasons: dict,
+        vault_added,
+        privacy,
     ) -> dict:
         o, rubric, keyring, present = self.o, self.rubric, self.keyring, set(plan.data_columns)
         return {
@@ -337,11 +327,7 @@ class _Run:
             "rubric": {"path": o.rubric, "version": rubric.version, "sha256": rubric.sha256},
             "input": {"path": o.input, "format": o.input_format, "encoding": o.input_encoding},
             "output": {"path": o.output, "format": o.output_format},
-            "quarantine": {"path": self.quarantine_partition},
-            "vault": {
-                "path": o.vault,
-                "partition": self.vault_partition if vault_added is not None else None,
-            },
+            **dict(zip(("quarantine", "vault"), zone.described(), strict=True)),
             "keyring": {
                 "ref": o.keyring,
                 "version_id": keyring.version_id,
@@ -359,13 +345,13 @@ class _Run:
         }
 
 
-def _execute(spark: SparkSession, r: _Run, plan: _Plan, tx: StagedTransaction, clock: _Clock) -> dict:
+def _execute(
+    spark: SparkSession, r: _Run, plan: _Plan, tx: StagedTransaction, clock: _Clock, zone: RawZone
+) -> dict:
     """Write every dataset to staging, reconcile, record, then publish (raw zone first)."""
     o, store = r.o, tx.store
     table = o.output_format == TABLE_FORMAT
     out_stage = None if table else tx.stage(inside(o.output, "staging", r.run_id))
-    q_stage = tx.stage(inside(o.quarantine, "staging", r.run_id))
-    v_stage = tx.stage(inside(o.vault, "staging", r.run_id))
     clock.lap("prepare")
     if plan.values is not None:
         plan.values = plan.values.persist(StorageLevel.MEMORY_AND_DISK)
@@ -390,9 +376,9 @@ def _execute(spark: SparkSession, r: _Run, plan: _Plan, tx: StagedTransaction, c
     clock.lap("write_output")
     _check_observed(plan, o, r.rubric)
     windows = _check_keys(plan, r.keyring, o.keyring)
-    rows_q, q_added, reasons = _write_quarantine(spark, plan, o.quarantine, q_stage)
+    rows_q, q_added, reasons = _write_quarantine(spark, plan, zone)
     clock.lap("write_quarantine")
-    vault_added = _write_vault(spark, plan, r.rubric, r.keyring, o.vault, v_stage)
+    vault_added = _write_vault(spark, plan, r.rubric, r.keyring, zone)
     clock.lap("write_vault")
     privacy_record = enforcement.record() if enforcement is not None else None
     counts = _reconcile(plan, rows_q, privacy_record)
@@ -400,28 +386,15 @@ def _execute(spark: SparkSession, r: _Run, plan: _Plan, tx: StagedTransaction, c
     counts["quarantine_rows_added"] = q_added  # the others are in an earlier partition already
     if table_write is not None:
         privacy_record = table_write.counts(counts, r.rubric, plan.held_rows, set(plan.data_columns))
-    record = r.record(plan, windows, counts, reasons, vault_added, privacy_record)
+    record = r.record(plan, zone, windows, counts, reasons, vault_added, privacy_record)
     text = json.dumps(record, indent=2, sort_keys=True) + "\n"
-    # The raw zone is published first; each of its partitions carries the run's record, so a
-    # crash before the output's publication leaves no partition that no record explains.
-    store.write_text(posixpath.join(q_stage, RUN_RECORD), text)
-    if vault_added is not None:
-        store.write_text(posixpath.join(v_stage, RUN_RECORD), text)
+    # The raw zone is published first; each of its partitions (or tables) carries the run's
+    # record, so a crash before the output's publication leaves no raw row no record explains.
+    zone.write_record(text)
     if table_write is not None:
-        return _publish_table(
-            spark,
-            r,
-            plan,
-            table_write,
-            record,
-            tx,
-            clock,
-            (q_stage, v_stage if vault_added is not None else None, h_stage),
-        )
+        return _publish_table(spark, r, plan, table_write, record, tx, clock, (zone, h_stage))
     store.write_text(audit_path(out_stage, r.run_id), text)
-    tx.add(q_stage, r.quarantine_partition)
-    if vault_added is not None:
-        tx.add(v_stage, r.vault_partition)
+    zone.publish(tx)
     tx.replace(out_stage, o.output, keep=(AUDIT_DIR,))
     clock.lap("publish")
     return record
@@ -452,10 +425,8 @@ def _publish_table(
             "unchanged; the branch is kept for inspection "
             f"(verify --output {r.o.output} --branch {run.branch})."
         )
-    q_stage, v_stage, h_stage = stages
-    tx.add(q_stage, r.quarantine_partition)
-    if v_stage is not None:
-        tx.add(v_stage, r.vault_partition)
+    zone, h_stage = stages
+    zone.publish(tx)  # the quarantine and the vault before main: no output row without its entry
     if counts["rows_held"]:  # the held rows before main moves: a crash then loses none
         tx.add(h_stage, plan.held.partition(r.run_id))
     record["output"]["table"]["snapshot"] = run.publish()
@@ -479,15 +450,30 @@ def run(spark: SparkSession, o: RunOptions) -> dict:
     check_paths(o)
     keyring = keyring_mod.load(o.keyring)
     keyring.check_rotation(rubric.rotation)
-    output = o.output if o.output_format == TABLE_FORMAT else normalize(o.output)  # a table name stays
-    o = replace(o, output=output, quarantine=normalize(o.quarantine), vault=normalize(o.vault))
+    table = o.output_format == TABLE_FORMAT
+    check_raw_tables(o, table, lambda catalog: bool(spark.conf.get(f"spark.sql.catalog.{catalog}", None)))
+
+    def location(path: str, raw: bool) -> str:  # a table name stays as it is
+        return path if table and (not raw or is_raw_table(path)) else normalize(path)
+
+    o = replace(
+        o,
+        output=location(o.output, False),
+        quarantine=location(o.quarantine, True),
+        vault=location(o.vault, True),
+    )
     r = _Run(run_id, started, o, rubric, keyring)
-    _prepare_locations(Storage(spark), o)
+    _prepare_locations(spark, o)
     clock = _Clock()
     plan = _plan(spark, o, rubric, keyring)
     try:
         with StagedTransaction(Storage(spark), r.failure_record(), explain=_spark_refused) as tx:
-            record = _execute(spark, r, plan, tx, clock)
+            zone = RawZone.open(spark, tx, o, run_id, branch_for(run_id), o.output_format == TABLE_FORMAT)
+            try:
+                record = _execute(spark, r, plan, tx, clock, zone)
+            except BaseException:
+                zone.discard()  # a table's unpublished branch: its raw rows are never kept
+                raise
     finally:
         if plan.values is not None:
             plan.values.unpersist()

@@ -33,6 +33,7 @@ __all__ = [
     "token_specs",
     "value_pass",
     "vault_entries",
+    "with_quarantine_digest",
 ]
 
 QUARANTINE_DIGEST = "_piimask_row"  # sha-256 of a quarantined raw row: written once, not per run
@@ -163,13 +164,19 @@ def vault_entries(
     return distinct.select("column", tok.alias("token"), "value")
 
 
+def with_quarantine_digest(invalid: DataFrame, raw_columns: list[str]) -> DataFrame:
+    """``invalid`` with the SHA-256 of its raw row (``QUARANTINE_DIGEST``): a quarantined row's
+    identity, so each is written once."""
+    digest = F.sha2(F.to_json(F.struct(*[F.col(f"`{c}`") for c in raw_columns])), 256)
+    return invalid.withColumn(QUARANTINE_DIGEST, digest)
+
+
 def not_yet_quarantined(spark, quarantine: str, invalid: DataFrame, raw_columns: list[str]) -> DataFrame:
     """``invalid`` with its raw row's digest, less the rows an earlier run already quarantined
     (a re-run, or a daily run over a growing input, writes each invalid row once). Only the
     digest column of the earlier partitions is read: their other columns may differ in type
     from run to run, and a partition written before the digest existed matches nothing."""
-    digest = F.sha2(F.to_json(F.struct(*[F.col(f"`{c}`") for c in raw_columns])), 256)
-    rows = invalid.withColumn(QUARANTINE_DIGEST, digest)
+    rows = with_quarantine_digest(invalid, raw_columns)
     store = Storage(spark)
     parts = [posixpath.join(quarantine, p) for p in store.list(quarantine) if p.startswith("run_id=")]
     parts = [p for p in parts if store.data_files(p)]

@@ -6,7 +6,9 @@ for direct identifiers (their HMAC digests are irreversible and the vault holds 
 them), and writes an access event before it outputs anything: ``VAULT/_access_log/<id>.json``
 with who, when, the reason, the column and how many tokens were asked for and found; never a
 token or value. Spark ignores
-``_``-prefixed folders, so the log never mixes with the vault's data.
+``_``-prefixed folders, so the log never mixes with the vault's data. A vault table
+(``catalog.database.table``, see docs/tables.md) is read at main, and its access log is kept
+beside the table: ``<table location>.piimask/_access_log/``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from piimask.errors import PiiMaskError, Refused, UsageError
@@ -30,6 +32,7 @@ from piimask.rubric import Rubric, load_rubric
 from piimask.storage.audit import AUDIT_DIR, actor, log_record, new_run_id, utc_now
 from piimask.storage.fs import Storage
 from piimask.storage.paths import is_within, normalize
+from piimask.storage.raw_tables import RawTable, names_table
 
 __all__ = ["ACCESS_LOG_DIR", "add_arguments", "check_out", "check_reason", "detokenize", "main"]
 
@@ -105,7 +108,7 @@ def check_out(out: str, vault: str) -> Path:
                 f"--out {out} is inside the masked output {folder}: raw values would be published "
                 "with it. Nothing was looked up or logged; write them outside any output."
             )
-    if is_within(str(real), vault) or is_within(out, vault):
+    if is_within(str(real), vault) or is_within(out, vault):  # a table name: never a real folder
         raise Refused(f"--out {out} is inside the vault; write the values elsewhere.")
     return path
 
@@ -136,6 +139,20 @@ def _check_column(rubric: Rubric | None, column: str, tokens: list[str]) -> None
         raise _irreversible(column)
 
 
+def _vault(spark: SparkSession, store: Storage, vault: str) -> tuple[DataFrame, str]:
+    """The vault's entries and where its access log goes: a folder's partitions and the folder,
+    or a table's main and the folder beside the table."""
+    if names_table(spark, vault):
+        table = RawTable.open(spark, vault)
+        if not table.has_rows():
+            raise UsageError(f"--vault table {vault} holds no vault entries; check the name.")
+        return table.read(), table.home()
+    parts = [p for p in store.list(vault) if p.startswith("run_id=")]
+    if not parts:
+        raise UsageError(f"--vault {vault} holds no vault entries; check the path.")
+    return spark.read.parquet(*[posixpath.join(vault, p) for p in parts]), vault
+
+
 def detokenize(
     spark: SparkSession,
     vault: str,
@@ -148,12 +165,9 @@ def detokenize(
     why = check_reason(reason)
     tokens = read_values(tokens_file, "tokens")
     _check_column(rubric, column, tokens)
-    vault = normalize(vault)
+    vault = vault if names_table(spark, vault) else normalize(vault)
     store = Storage(spark)
-    parts = [p for p in store.list(vault) if p.startswith("run_id=")]
-    if not parts:
-        raise UsageError(f"--vault {vault} holds no vault entries; check the path.")
-    entries = spark.read.parquet(*[posixpath.join(vault, p) for p in parts])
+    entries, log_root = _vault(spark, store, vault)
     found = {
         row["token"]: row["value"]
         for row in entries.where((F.col("column") == F.lit(column)) & F.col("token").isin(tokens))
@@ -173,14 +187,14 @@ def detokenize(
         "tokens_requested": len(tokens),
         "tokens_found": len(found),
     }
-    path = posixpath.join(vault, ACCESS_LOG_DIR, f"{event_id}.json")
+    path = posixpath.join(log_root, ACCESS_LOG_DIR, f"{event_id}.json")
     store.write_text(path, json.dumps(event, indent=2, sort_keys=True) + "\n")  # before any value leaves
     log_record(event)
     return [(t, found[t]) for t in tokens if t in found], event, path
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--vault", required=True, help="the vault folder (raw zone)")
+    p.add_argument("--vault", required=True, help="the vault folder (raw zone), or its table")
     p.add_argument("--column", required=True, help="a quasi (token) column")
     p.add_argument("--tokens-file", required=True, help="file with tokens, one per line")
     p.add_argument("--reason", help="why (ticket, legal basis); required, written to the access log")

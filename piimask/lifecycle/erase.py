@@ -7,7 +7,9 @@ rows (atomically: staged, then swapped; see rewrite.py), the vault loses the era
 entries and every token that no longer appears in the output, given ``--quarantine`` the person's
 quarantined raw rows go too (matched on the raw column, exactly), and an erasure certificate
 (columns, counts, run id, time; never a value, digest or token) is published under
-``OUTPUT/_audit/``.
+``OUTPUT/_audit/``. A vault or quarantine that is an Iceberg table (docs/tables.md) loses the rows
+by a row-level delete, then its other refs and older snapshots and its orphan files, so no data
+file of it holds them (``lifecycle.tables.purge``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from piimask.job.hold import HELD_DIR
 from piimask.keys import keyring as keyring_mod
 from piimask.keys.keyring import Keyring
 from piimask.lifecycle.rewrite import Rewrite, stage_without
-from piimask.lifecycle.tables import TableRemoval, remove_rows
+from piimask.lifecycle.tables import TableRemoval, erase_raw_tables, remove_rows, vault_hit
 from piimask.rubric import Column as RubricColumn
 from piimask.rubric import Rubric, load_rubric
 from piimask.storage.audit import (
@@ -44,6 +46,7 @@ from piimask.storage.audit import (
 from piimask.storage.fs import Storage
 from piimask.storage.iceberg import Table, is_table_name
 from piimask.storage.paths import is_within, normalize
+from piimask.storage.raw_tables import RawTable, names_table
 from piimask.storage.transaction import StagedTransaction, inside
 from piimask.treatments.token import token
 
@@ -156,15 +159,10 @@ def stage_vault(
     spark: SparkSession, store: Storage, vault: str, removals: dict[str, set[str]], stage_root: str
 ) -> tuple[list[tuple[str, str]], dict[str, int]]:
     """Stage each vault partition that holds a (column, token) to remove; return swaps and counts."""
-    removals = {c: t for c, t in removals.items() if t}
-    entries = _partitions(spark, store, vault) if removals else None
+    hit = vault_hit(removals)
+    entries = _partitions(spark, store, vault) if hit is not None else None
     if entries is None:
         return [], {}
-    cond = None
-    for column, tokens in sorted(removals.items()):
-        c = (F.col("column") == F.lit(column)) & F.col("token").isin(sorted(tokens))
-        cond = c if cond is None else cond | c
-    hit = F.coalesce(cond, F.lit(False))
     return _stage_partitions(spark, vault, entries, hit, stage_root, F.col("column"))
 
 
@@ -182,13 +180,15 @@ def stage_quarantine(
     return _stage_partitions(spark, quarantine, rows, hit, stage_root, F.col("_part"))
 
 
-def _locations(output: str, vault: str, quarantine: str | None) -> tuple[str, str, str | None]:
+def _locations(
+    output: str, vault: str, quarantine: str | None, is_table=lambda _: False
+) -> tuple[str, str, str | None]:
     output = output if is_table_name(output) else normalize(output)
-    vault = normalize(vault)
+    vault = vault if is_table(vault) else normalize(vault)
     if is_within(vault, output) or is_within(output, vault):
         raise UsageError("--vault must not be inside --output (or hold it).")
     if quarantine is not None:
-        quarantine = normalize(quarantine)
+        quarantine = quarantine if is_table(quarantine) else normalize(quarantine)
         if any(is_within(quarantine, o) or is_within(o, quarantine) for o in (output, vault)):
             raise UsageError("--quarantine must not be inside --output or --vault (or hold one).")
     return output, vault, quarantine
@@ -222,12 +222,17 @@ class _Request:
     quarantine: str | None
     run: dict | None  # the latest run's audit record
     fmt: str
+    vault_table: bool = False  # --vault names a table (storage.raw_tables)
+    quarantine_table: bool = False
 
 
-def _certificate(r: _Request, rewrite: Rewrite | TableRemoval, vault_counts: dict, q_counts: dict) -> dict:
+def _certificate(
+    r: _Request, rewrite: Rewrite | TableRemoval, vault_counts: dict, q_counts: dict, raw_tables: dict
+) -> dict:
     table = {"table": rewrite.table_facts()} if isinstance(rewrite, TableRemoval) else {}
     return {
         **table,
+        **({"raw_tables": raw_tables} if raw_tables else {}),
         "kind": "erasure",
         "id": r.erase_id,
         "applies_to_run": (r.run or {}).get("run_id"),
@@ -263,26 +268,38 @@ def _certificate(r: _Request, rewrite: Rewrite | TableRemoval, vault_counts: dic
 
 def _erase_raw_zone(
     spark: SparkSession, r: _Request, tx: StagedTransaction, removals: dict
-) -> tuple[dict, dict]:
+) -> tuple[dict, dict, dict]:
     """Stage the vault without ``removals`` and the quarantine without the person's rows, then
-    swap both in; return the counts removed (vault per column, quarantine per run)."""
+    swap both in (or delete from their tables); return the counts removed (vault per column,
+    quarantine per run) and the raw tables' cleanup facts."""
     store = tx.store
-    v_stage = tx.stage(inside(r.vault, "erase", r.erase_id))
-    swaps, vault_counts = stage_vault(spark, store, r.vault, removals, v_stage)
-    q_swaps, q_counts, h_swaps, h_counts = [], {}, [], {}
+    vault_counts, q_counts, facts = erase_raw_tables(
+        spark, r.vault if r.vault_table else None, r.quarantine if r.quarantine_table else None,
+        removals, r.spec.name, r.values,
+    )  # fmt: skip
+    tx.published.extend(facts)
+    swaps, h_swaps, h_counts = [], [], {}
+    if vault_counts is None:
+        v_stage = tx.stage(inside(r.vault, "erase", r.erase_id))
+        swaps, vault_counts = stage_vault(spark, store, r.vault, removals, v_stage)
+    q_swaps = []
     if r.quarantine is not None:
-        q_stage = tx.stage(inside(r.quarantine, "erase", r.erase_id))
-        q_swaps, q_counts = stage_quarantine(spark, store, r.quarantine, r.spec.name, r.values, q_stage)
-        # a table output's held-back rows are raw rows too (job/hold.py)
-        held = posixpath.join(r.quarantine, HELD_DIR)
+        if q_counts is None:
+            q_stage = tx.stage(inside(r.quarantine, "erase", r.erase_id))
+            q_swaps, q_counts = stage_quarantine(spark, store, r.quarantine, r.spec.name, r.values, q_stage)
+        # a table output's held-back rows are raw rows too (job/hold.py): inside a quarantine
+        # folder, beside a quarantine table
+        home = RawTable.open(spark, r.quarantine).home() if r.quarantine_table else r.quarantine
+        held = posixpath.join(home, HELD_DIR)
         h_stage = tx.stage(inside(held, "erase", r.erase_id))
         h_swaps, h_counts = stage_quarantine(spark, store, held, r.spec.name, r.values, h_stage)
-    tx.swap(swaps, inside(r.vault, "erase", r.erase_id) + ".previous")
+    if not r.vault_table:
+        tx.swap(swaps, inside(r.vault, "erase", r.erase_id) + ".previous")
     if q_swaps:
         tx.swap(q_swaps, inside(r.quarantine, "erase", r.erase_id) + ".previous")
     if h_swaps:
         tx.swap(h_swaps, inside(held, "erase", r.erase_id) + ".previous")
-    return vault_counts, {**q_counts, HELD_DIR: sum(h_counts.values())}
+    return vault_counts, {**(q_counts or {}), HELD_DIR: sum(h_counts.values())}, facts
 
 
 def _execute(spark: SparkSession, r: _Request, tx: StagedTransaction) -> tuple[dict, str]:
@@ -303,8 +320,8 @@ def _execute(spark: SparkSession, r: _Request, tx: StagedTransaction) -> tuple[d
     removals = {c: set(t) for c, t in rewrite.tokens_gone.items()}
     if r.spec.treatment == "token":  # every vault entry of the erased values, seen here or not
         removals[column] = removals.get(column, set()) | r.wanted
-    vault_counts, q_counts = _erase_raw_zone(spark, r, tx, removals)  # raw zone first
-    certificate = _certificate(r, rewrite, vault_counts, q_counts)
+    vault_counts, q_counts, facts = _erase_raw_zone(spark, r, tx, removals)  # raw zone first
+    certificate = _certificate(r, rewrite, vault_counts, q_counts, facts)
     path = posixpath.join(r.output, AUDIT_DIR, f"{CERTIFICATE_PREFIX}{r.erase_id}.json")
     text = json.dumps(certificate, indent=2, sort_keys=True) + "\n"
     if rewrite.rows_removed:
@@ -321,11 +338,11 @@ def _execute_table(
     """The raw zone first (vault, quarantine), then the table's row-level delete and cleanup."""
     store, column = tx.store, r.spec.name
     removals = {column: set(r.wanted)} if r.spec.treatment == "token" else {}
-    vault_counts, q_counts = _erase_raw_zone(spark, r, tx, removals)
+    vault_counts, q_counts, facts = _erase_raw_zone(spark, r, tx, removals)
     asked = F.col(f"`{column}`").isin(sorted(r.wanted))
     removal = remove_rows(spark, r.output, asked, getattr(r.rubric, "privacy", None))
     tx.published.append(r.output)
-    certificate = _certificate(r, removal, vault_counts, q_counts)
+    certificate = _certificate(r, removal, vault_counts, q_counts, facts)
     path = posixpath.join(records_at, AUDIT_DIR, f"{CERTIFICATE_PREFIX}{r.erase_id}.json")
     store.write_text(path, json.dumps(certificate, indent=2, sort_keys=True) + "\n")
     return certificate, path
@@ -346,13 +363,17 @@ def erase(
     started, erase_id = utc_now(), new_run_id()
     rubric = load_rubric(rubric_path)
     spec = _spec(rubric, column)
-    output, vault, quarantine = _locations(output, vault, quarantine)
+    output, vault, quarantine = _locations(output, vault, quarantine, lambda x: names_table(spark, x))
     values = read_values(values_file)
     keyring = keyring_mod.load(keyring_ref)
     keyring.check_rotation(rubric.rotation)
     store = Storage(spark)
     table = Table(spark, output) if is_table_name(output) else None
-    for flag, given in (("--output", None if table else output), ("--quarantine", quarantine)):
+    q_table = names_table(spark, quarantine)
+    for flag, given in (
+        ("--output", None if table else output),
+        ("--quarantine", None if q_table else quarantine),
+    ):
         if given is not None and not store.exists(given):
             raise UsageError(f"{flag} {given} does not exist; check the path.")
     if table is not None:
@@ -376,6 +397,8 @@ def erase(
         quarantine,
         run,
         "iceberg" if table is not None else output_format(store, output, run),
+        names_table(spark, vault),
+        q_table,
     )
     failure = {
         "kind": "erasure",
@@ -433,13 +456,13 @@ def summary(result: ErasureResult) -> str:
 def add_arguments(p) -> None:
     p.add_argument("--rubric", required=True, help="path to rubric.yaml")
     p.add_argument("--output", required=True, help="the masked output folder to erase from")
-    p.add_argument("--vault", required=True, help="the vault folder (raw zone)")
+    p.add_argument("--vault", required=True, help="the vault folder (raw zone), or its table")
     p.add_argument("--keyring", required=True, help="file:PATH, env:VAR or secretsmanager:SECRET_ID")
     p.add_argument("--column", required=True, help="a direct (hmac) or quasi (token) rubric column")
     p.add_argument("--values-file", required=True, help="file with the person's raw values, one per line")
     p.add_argument(
         "--quarantine",
-        help="the job's quarantine folder (raw zone): the person's quarantined rows are removed too",
+        help="the job's quarantine folder or table (raw zone): the person's quarantined rows go too",
     )
 
 

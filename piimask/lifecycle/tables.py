@@ -7,7 +7,10 @@ dropped (a failed run's audit branch would pin a snapshot that still holds the r
 snapshot but main's current one is expired, and files no metadata names are removed: after that,
 no data file of the table holds the rows. The certificate names the snapshots expired.
 
-Owns: the table side of erase. Imports: storage, lifecycle.rewrite.
+A vault or quarantine table (docs/tables.md) is erased the same way (``erase_raw_tables``): a
+row-level delete keyed by the vault entry's column and token or the quarantined row's digest.
+
+Owns: the table side of erase and retention. Imports: storage, lifecycle.rewrite.
 """
 
 from __future__ import annotations
@@ -21,8 +24,17 @@ from pyspark.sql import functions as F
 from piimask.expr.values import epoch_seconds
 from piimask.lifecycle.rewrite import small_classes
 from piimask.storage.iceberg import ROW_DIGEST, Table
+from piimask.storage.raw_tables import RUN_COLUMN, VAULT_KEYS, RawTable
 
-__all__ = ["TableRemoval", "expired_rows", "expiry_plan", "remove_rows"]
+__all__ = [
+    "TableRemoval",
+    "erase_raw_tables",
+    "expired_rows",
+    "expiry_plan",
+    "purge",
+    "remove_rows",
+    "vault_hit",
+]
 
 _VIEW = "piimask_erase_rows"
 
@@ -105,3 +117,66 @@ def expiry_plan(spark: SparkSession, name: str, event: str, expired: Column) -> 
         .first()
     )
     return {"rows_expired": int(row["rows"] or 0), "days_expired": int(row["days"] or 0)}
+
+
+def purge(
+    spark: SparkSession, name: str, hit: Column, keys: list[str], by: Column
+) -> tuple[dict, TableRemoval]:
+    """Delete the rows of raw-zone table ``name`` where ``hit`` holds, keyed by ``keys`` (a vault
+    entry's column and token, a quarantined row's digest), so no value enters a statement; then
+    leave no ref, snapshot or file that still holds them. Return the rows removed per ``by``
+    value and what the cleanup did."""
+    table = Table(spark, name)
+    df = table.read()
+    found = {r["_by"]: int(r["count"]) for r in df.where(hit).groupBy(by.alias("_by")).count().collect()}
+    result = TableRemoval(rows_removed=sum(found.values()))
+    if found:
+        df.where(hit).select(*keys).distinct().createOrReplaceTempView(_VIEW)
+        on = " AND ".join(f"t.`{k}` = s.`{k}`" for k in keys)
+        try:
+            spark.sql(f"MERGE INTO {name} t USING {_VIEW} s ON {on} WHEN MATCHED THEN DELETE")
+        finally:
+            spark.catalog.dropTempView(_VIEW)
+    result.refs_dropped = table.drop_refs_but_main()  # a failed run's branch holds raw rows too
+    result.snapshots_expired = table.expire_all()
+    result.orphan_files_removed = table.remove_orphans()
+    result.snapshot = table.snapshot("main")
+    return found, result
+
+
+def vault_hit(removals: dict[str, set[str]]) -> Column | None:
+    """True on the vault entries whose (column, token) is in ``removals`` (None: nothing to remove)."""
+    cond = None
+    for column, tokens in sorted((c, t) for c, t in removals.items() if t):
+        c = (F.col("column") == F.lit(column)) & F.col("token").isin(sorted(tokens))
+        cond = c if cond is None else cond | c
+    return None if cond is None else F.coalesce(cond, F.lit(False))
+
+
+def erase_raw_tables(
+    spark: SparkSession,
+    vault: str | None,
+    quarantine: str | None,
+    removals: dict[str, set[str]],
+    column: str,
+    values: list[str],
+) -> tuple[dict | None, dict | None, dict]:
+    """Erasure from a vault table (the entries in ``removals``) and a quarantine table (the rows
+    whose raw ``column`` is one of ``values``, exactly, as text), each a row-level delete then
+    ``purge``'s cleanup; None skips one. Return the counts removed (vault per column, quarantine
+    per ``run_id=<run>``, None for a skipped one) and each table's cleanup facts by name."""
+    vault_counts, q_counts, facts = None, None, {}
+    if vault is not None:
+        hit, vault_counts = vault_hit(removals), {}
+        if hit is not None and RawTable.open(spark, vault).has_rows():
+            vault_counts, removal = purge(spark, vault, hit, VAULT_KEYS, F.col("column"))
+            facts[vault] = removal.table_facts()
+    if quarantine is not None:
+        rows = RawTable.open(spark, quarantine).require("--quarantine")
+        hit = F.lit(False)  # no run quarantined a row with this column
+        if column in rows.columns:
+            hit = F.coalesce(F.col(f"`{column}`").cast("string").isin(values), F.lit(False))
+        by_run, removal = purge(spark, quarantine, hit, [ROW_DIGEST], F.col(RUN_COLUMN))
+        q_counts = {f"run_id={run}": n for run, n in by_run.items()}
+        facts[quarantine] = removal.table_facts()
+    return vault_counts, q_counts, facts

@@ -19,6 +19,7 @@ from piimask.errors import UsageError, guarded, report_error
 from piimask.frames.encoding import DEFAULT_ENCODING, check_encoding
 from piimask.rubric import RubricError, load_rubric
 from piimask.storage.iceberg import is_table_name
+from piimask.storage.raw_tables import is_raw_table
 from piimask.verify.context import VerifyError
 from piimask.verify.runner import verify
 
@@ -40,7 +41,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=DEFAULT_ENCODING,
         help="character encoding of a CSV or JSON --raw (the job's --input-encoding; default utf-8)",
     )
-    p.add_argument("--quarantine", help="the job's quarantine folder (reconcile its partition)")
+    p.add_argument(
+        "--quarantine", help="the job's quarantine folder or table (reconcile the audited run's rows)"
+    )
     p.add_argument("--keyring", help="file:PATH, env:VAR or secretsmanager:ID (needs --raw)")
     p.add_argument("--json", dest="json_report", help="also write the report as JSON here")
 
@@ -52,7 +55,8 @@ def _check_arguments(args: argparse.Namespace) -> None:
     except RubricError as exc:
         raise VerifyError(f"cannot verify: {exc}") from None
     output = None if is_table_name(args.output) else args.output  # a table: the catalog says
-    for label, path in (("--output", output), ("--raw", args.raw), ("--quarantine", args.quarantine)):
+    quarantine = None if is_raw_table(args.quarantine) else args.quarantine
+    for label, path in (("--output", output), ("--raw", args.raw), ("--quarantine", quarantine)):
         if path and "://" not in path and not path.startswith("file:") and not os.path.exists(path):
             raise VerifyError(f"{label} {path} does not exist; check the path and retry.")
     if args.keyring and not args.raw:

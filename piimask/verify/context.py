@@ -27,6 +27,7 @@ from piimask.storage.audit import latest_audit
 from piimask.storage.fs import Storage
 from piimask.storage.iceberg import ROW_DIGEST, Table, TableError, is_table_name
 from piimask.storage.paths import is_local
+from piimask.storage.raw_tables import names_table
 
 __all__ = ["CLASS_ROWS", "MAX_BROADCAST_ROWS", "SUBSTRING_BUDGET", "Context", "VerifyError", "open_context"]
 
@@ -246,7 +247,7 @@ def open_context(
     for label, path in (
         ("--output", None if table else output),
         ("--raw", raw),
-        ("--quarantine", quarantine),
+        ("--quarantine", None if names_table(spark, quarantine) else quarantine),
     ):
         if path:
             _require(store, label, path)

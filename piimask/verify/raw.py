@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pyspark.sql import Column, DataFrame, Row
 from pyspark.sql import functions as F
 
+from piimask.storage.raw_tables import RawTable, names_table
 from piimask.verify.backend import Finding, cells, quoted, union_all
 from piimask.verify.passes import BEHAVIORAL_TUPLES, NEEDLES
 from piimask.verify.reasons import Reason
@@ -31,8 +32,13 @@ def _quarantined(s: Scope, counts: dict, found: list[Result]) -> int | None:
     if not ctx.quarantine:
         return None
     run_id = (ctx.audit or {}).get("run_id")
-    part = posixpath.join(ctx.quarantine, f"run_id={run_id}")
-    if run_id is None or not ctx.store.exists(part):
+    if names_table(ctx.spark, ctx.quarantine):  # the run's rows of the table's main
+        table = RawTable.open(ctx.spark, ctx.quarantine)
+        part, exists = None, run_id is not None and table.table.exists()
+    else:
+        part = posixpath.join(ctx.quarantine, f"run_id={run_id}")
+        exists = run_id is not None and ctx.store.exists(part)
+    if not exists:
         found.append(
             Result.of(
                 "quarantine partition exists",
@@ -43,7 +49,10 @@ def _quarantined(s: Scope, counts: dict, found: list[Result]) -> int | None:
             )
         )
         return None
-    q_rows = ctx.spark.read.parquet(part).count() if ctx.store.data_files(part) else 0
+    if part is None:
+        q_rows = table.of_run(run_id).count() if table.has_rows() else 0
+    else:
+        q_rows = ctx.spark.read.parquet(part).count() if ctx.store.data_files(part) else 0
     # a run writes only the invalid rows no earlier partition holds (quarantine_rows_added)
     quarantined = int(counts.get("rows_quarantined") or 0)
     added = int(counts.get("quarantine_rows_added", quarantined) or 0)

@@ -263,3 +263,47 @@ def test_a_run_killed_before_main_moves_leaves_main_readable_and_whole_on_s3(lak
     assert counts["rows_added_to_table"] > 0  # rows a small class holds back wait, counted
     total = int(main_snapshot(lake)["summary"]["total-records"])
     assert total == int(before["summary"]["total-records"]) + counts["rows_added_to_table"]
+
+
+def test_the_vault_and_quarantine_tables_live_in_the_raw_database_on_the_raw_bucket(lake):
+    """A run whose vault and quarantine are tables of the template's raw-zone database: the job
+    role's grant covers every call, and their folders are on the raw bucket, not the masked one."""
+    stack, raw = lake["stack"], lake["raw"]
+    assert "piimask_raw" in stack.glue_databases
+    names = {"vault": "lake.piimask_raw.vault", "quarantine": "lake.piimask_raw.quarantine"}
+    done = command(lake, "job", [
+        "--rubric", RUBRIC, "--input", f"{raw}/input/", "--output", f"{NAME}_raw_zone",
+        "--output-format", "iceberg", "--quarantine", names["quarantine"], "--vault", names["vault"],
+        "--keyring", lake["ref"],
+    ])  # fmt: skip
+    for canary in CANARIES:
+        assert canary not in done.stdout + done.stderr
+    glue = lake["server"].admin.client("glue")
+    for name in names:
+        entry = glue.get_table(DatabaseName="piimask_raw", Name=name)["Table"]
+        location = f"s3://{stack.raw}/warehouse/piimask_raw.db/{name}"
+        assert entry["StorageDescriptor"]["Location"] == location
+        assert entry["Parameters"]["metadata_location"].startswith(f"{location}/metadata/")
+        assert audit_records(lake, location)  # the run's record beside the raw table
+    # verify reconciles the run's quarantine rows from the table; erase deletes the person's vault
+    # entry from it, and no data file of the vault table on S3 holds their value afterwards
+    report = lake["folder"] / "raw-zone-report.json"
+    command(lake, "cli", [
+        "verify", "--rubric", RUBRIC, "--output", f"{NAME}_raw_zone", "--raw", f"{raw}/input/",
+        "--quarantine", names["quarantine"], "--json", str(report),
+    ])  # fmt: skip
+    assert json.loads(report.read_text(encoding="utf-8"))["verdict"] == "pass"
+    values = lake["folder"] / "raw-zone-values.txt"
+    values.write_text(SUBJECT[0] + "\n", encoding="utf-8")
+    command(lake, "cli", [
+        "erase", "--rubric", RUBRIC, "--output", f"{NAME}_raw_zone", "--vault", names["vault"],
+        "--keyring", lake["ref"], "--column", "operator_id", "--values-file", str(values),
+        "--quarantine", names["quarantine"],
+    ])  # fmt: skip
+    s3 = lake["server"].admin.client("s3")
+    prefix = "warehouse/piimask_raw.db/vault/data/"
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=stack.raw, Prefix=prefix).get("Contents", [])]
+    assert keys
+    for key in keys:
+        entries = pq.read_table(io.BytesIO(s3.get_object(Bucket=stack.raw, Key=key)["Body"].read()))
+        assert SUBJECT[0] not in entries.column("value").to_pylist(), key

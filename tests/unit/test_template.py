@@ -83,6 +83,36 @@ def test_quarantine_and_vault_live_apart_from_the_output(template):
     assert bucket_of["--quarantine"] == bucket_of["--vault"] == bucket_of["--input"] == "${RawBucket}"
 
 
+def test_raw_zone_tables_live_on_the_raw_bucket_and_only_there(template):
+    """The vault and quarantine tables' database is on the raw bucket; the job's Glue grant names
+    the two databases and their tables, nothing else; its raw-bucket writes stay in the raw
+    zone's prefixes (the folders and the raw tables' warehouse)."""
+    databases = {
+        r["Properties"]["DatabaseInput"]["Name"]: r["Properties"]["DatabaseInput"]["LocationUri"]["Fn::Sub"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::Glue::Database"
+    }
+    assert databases == {
+        "piimask_masked": "s3://${MaskedBucket}/warehouse/piimask_masked.db",
+        "piimask_raw": "s3://${RawBucket}/warehouse/piimask_raw.db",
+    }
+    policy = template["Resources"]["GlueJobRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    glue = [r["Fn::Sub"].rsplit(":", 1)[1] for r in statements["ManageTheMaskedTables"]["Resource"]]
+    assert sorted(glue) == sorted(
+        [
+            "catalog",
+            "database/piimask_masked",
+            "table/piimask_masked/*",
+            "database/piimask_raw",
+            "table/piimask_raw/*",
+        ]
+    )
+    raw_writes = [r["Fn::Sub"] for r in statements["WriteQuarantineAndVault"]["Resource"]]
+    assert all(r.startswith("${RawBucket.Arn}/") for r in raw_writes)
+    assert {r.split("/")[1] for r in raw_writes} == {"quarantine", "vault", "warehouse"}
+
+
 def test_buckets_are_kms_encrypted_and_private(template):
     buckets = {k: r for k, r in template["Resources"].items() if r["Type"] == "AWS::S3::Bucket"}
     assert set(buckets) == {"RawBucket", "MaskedBucket", "ArtifactsBucket"}

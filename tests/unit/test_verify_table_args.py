@@ -24,3 +24,11 @@ def test_a_table_output_passes_the_path_check(tmp_path, capfd):
 def test_a_missing_output_folder_is_still_refused(tmp_path, capfd):
     assert cli_main(["verify", "--rubric", RUBRIC, "--output", str(tmp_path / "nope")]) == 2
     assert "does not exist" in capfd.readouterr().err
+
+
+def test_a_quarantine_table_passes_the_path_check(tmp_path, capfd):
+    argv = ["verify", "--rubric", RUBRIC, "--output", "lake.piimask_masked.telemetry"]
+    argv += ["--quarantine", "lake.piimask_raw.quarantine", "--keyring", f"file:{tmp_path / 'k.json'}"]
+    assert cli_main(argv) == 2
+    err = capfd.readouterr().err
+    assert "--keyring needs --raw" in err and "does not exist" not in err
