@@ -13,6 +13,7 @@ Owns: writing and publishing the run's quarantine and vault. Imports: storage, j
 
 from __future__ import annotations
 
+import logging
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from piimask.storage.raw_tables import VAULT_KEYS, RawTable, is_raw_table
 from piimask.storage.transaction import StagedTransaction, inside
 
 __all__ = ["RUN_RECORD", "RawZone", "check_raw_tables", "held_home"]
+
+log = logging.getLogger(__name__)
 
 RUN_RECORD = "_run.json"  # the run's audit record inside each raw-zone partition (Spark skips _)
 
@@ -161,5 +164,5 @@ class RawZone:
         for t in self.tables():
             try:
                 t.discard()
-            except Exception:  # best effort: an unpublished branch is never read; erase drops it
-                pass
+            except Exception as exc:  # best effort: an unpublished branch is never read; erase drops it
+                log.warning("could not drop branch of %s (%s)", t.name, type(exc).__name__)

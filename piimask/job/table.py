@@ -161,9 +161,9 @@ class TableWrite:
     run: TableRun
     split: Split
     candidates: int  # rows not yet in the table, each digest once
-    # main's rows per class at the branch's base, over the quasi-identifiers the audit measures
-    # (kept until the audit; None: the table was empty, or its columns hold a quasi-identifier
-    # the run's rows lack, and the audit counts the whole branch itself)
+    # the quasi-identifiers the audit measures (None: the table's columns hold one the run's
+    # rows lack, and the audit counts the whole branch itself) and main's rows per class at the
+    # branch's base (kept until the audit; None: the table was empty)
     qis: list[str] | None
     classes: DataFrame | None
 
@@ -259,15 +259,13 @@ def write_table(
             narrow.unpersist()
     # the audit measures k over the quasi-identifiers of the table's columns (verify's rule)
     same = class_keys(rubric, run.table.read().columns) == qis
-    if not same and classes is not None:
-        classes.unpersist()
-    return TableWrite(run, parts, n, qis if same else None, classes if same else None)
+    return TableWrite(run, parts, n, qis if same else None, classes)
 
 
 # A partition is compacted once it holds this many data files. Each run adds a file to every
-# day partition its new rows fall in, and every read of the table opens every file (about 10 ms
-# each, benchmarks/HISTORY.md): rewriting a partition costs a read and a write of its rows, so
-# it waits until the files to open have become the larger cost.
+# day partition its new rows fall in, and every read of the table opens every file (a fixed cost
+# per file, benchmarks/HISTORY.md): rewriting a partition costs a read and a write of its rows,
+# so it waits until the files to open have become the larger cost.
 COMPACT_MIN_FILES = 8
 
 

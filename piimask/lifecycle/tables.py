@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pyspark.sql import Column, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from piimask.expr.values import epoch_seconds
@@ -82,13 +82,21 @@ def remove_rows(spark: SparkSession, name: str, asked: Column, privacy=None) -> 
             result.rows_removed = int(row["count"])
         else:
             result.rows_suppressed_for_k = int(row["count"])
-    if counted:
-        df.where(asked | small).select(ROW_DIGEST).distinct().createOrReplaceTempView(_VIEW)
+    doomed = df.where(asked | small).select(ROW_DIGEST).distinct() if counted else None
+    return _delete_and_clean(spark, table, doomed, [ROW_DIGEST], result)
+
+
+def _delete_and_clean(
+    spark: SparkSession, table: Table, doomed: DataFrame | None, keys: list[str], result: TableRemoval
+) -> TableRemoval:
+    """Delete the rows of ``table`` matching ``doomed`` on ``keys`` (a MERGE from a view, so no
+    value enters a statement; None: nothing to delete), then leave no ref, snapshot or file that
+    still holds them (a failed run's branch pins raw rows too). Fill in ``result``."""
+    if doomed is not None:
+        doomed.createOrReplaceTempView(_VIEW)
+        on = " AND ".join(f"t.`{k}` = s.`{k}`" for k in keys)
         try:
-            spark.sql(
-                f"MERGE INTO {name} t USING {_VIEW} s ON t.`{ROW_DIGEST}` = s.`{ROW_DIGEST}` "
-                "WHEN MATCHED THEN DELETE"
-            )
+            spark.sql(f"MERGE INTO {table.name} t USING {_VIEW} s ON {on} WHEN MATCHED THEN DELETE")
         finally:
             spark.catalog.dropTempView(_VIEW)
     result.refs_dropped = table.drop_refs_but_main()
@@ -129,19 +137,9 @@ def purge(
     table = Table(spark, name)
     df = table.read()
     found = {r["_by"]: int(r["count"]) for r in df.where(hit).groupBy(by.alias("_by")).count().collect()}
+    doomed = df.where(hit).select(*keys).distinct() if found else None
     result = TableRemoval(rows_removed=sum(found.values()))
-    if found:
-        df.where(hit).select(*keys).distinct().createOrReplaceTempView(_VIEW)
-        on = " AND ".join(f"t.`{k}` = s.`{k}`" for k in keys)
-        try:
-            spark.sql(f"MERGE INTO {name} t USING {_VIEW} s ON {on} WHEN MATCHED THEN DELETE")
-        finally:
-            spark.catalog.dropTempView(_VIEW)
-    result.refs_dropped = table.drop_refs_but_main()  # a failed run's branch holds raw rows too
-    result.snapshots_expired = table.expire_all()
-    result.orphan_files_removed = table.remove_orphans()
-    result.snapshot = table.snapshot("main")
-    return found, result
+    return found, _delete_and_clean(spark, table, doomed, keys, result)
 
 
 def vault_hit(removals: dict[str, set[str]]) -> Column | None:
