@@ -26,7 +26,13 @@ from pathlib import Path
 from .server import REGION, Creds
 from .tls import Tls
 
-__all__ = ["catalog_settings", "moto_overrides", "run_in_catalog_process", "start_in_catalog_process"]
+__all__ = [
+    "catalog_settings",
+    "moto_overrides",
+    "process",
+    "run_in_catalog_process",
+    "start_in_catalog_process",
+]
 
 TESTS = Path(__file__).resolve().parents[1]
 CATALOG = "lake"
@@ -54,7 +60,7 @@ def moto_overrides(endpoint: str, catalog: str = CATALOG) -> dict[str, str]:
     }
 
 
-def _process(creds: Creds, tls: Tls, settings: dict[str, str], command: str, argv: list[str], extra_env):
+def process(creds: Creds, tls: Tls, settings: dict[str, str], command: str, argv: list[str], extra_env):
     """(argv, environment) of the process that runs ``command`` as ``creds``."""
     env = {**os.environ, **creds.environment(), "AWS_REGION": REGION, **(extra_env or {})}
     env.pop("PIIMASK_WAREHOUSE", None)  # that would make `lake` a local file-based catalog
@@ -72,7 +78,7 @@ def run_in_catalog_process(
 ) -> subprocess.CompletedProcess:
     """Run ``command`` ("job": the Glue entry with ``argv`` as the job's arguments; "cli":
     ``pii-mask`` ``argv``) in a fresh process as ``creds``; its exit code is the command's."""
-    args, env = _process(creds, tls, settings, command, argv, None)
+    args, env = process(creds, tls, settings, command, argv, None)
     return subprocess.run(args, env=env, capture_output=True, text=True, timeout=900)
 
 
@@ -80,25 +86,37 @@ def start_in_catalog_process(
     creds: Creds, tls: Tls, settings: dict[str, str], command: str, argv: list[str], extra_env: dict
 ) -> subprocess.Popen:
     """The same process, started and not waited for (a test kills it), output merged."""
-    args, env = _process(creds, tls, settings, command, argv, extra_env)
+    args, env = process(creds, tls, settings, command, argv, extra_env)
     return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
-def main(argv: list[str]) -> int:
+def _start(doc: dict) -> None:
     from piimask.session import get_spark
 
     from .spark_conf import point_s3a
 
-    doc = json.loads(argv[0])
     spark = get_spark("piimask-glue-catalog", master="local[2]", shuffle_partitions=2)
     point_s3a(spark, Creds(**doc["creds"]), Tls(**doc["tls"]))  # trusts moto's certificate too
-    if doc["command"] == "job":
+
+
+def _command(command: str, argv: list[str]) -> int:
+    if command == "job":
         from piimask.aws.glue_entry import main as glue_main
 
-        return glue_main(["pii_masking_job.py", *doc["argv"]])
+        return glue_main(["pii_masking_job.py", *argv])
     from piimask.cli import main as cli_main
 
-    return cli_main(doc["argv"])
+    return cli_main(argv)
+
+
+def main(argv: list[str]) -> int:
+    doc = json.loads(argv[0])
+    if doc["command"] == "serve":  # aws_support.catalog_worker: commands read from stdin
+        from .catalog_worker import serve
+
+        return serve(lambda: _start(doc), _command)
+    _start(doc)
+    return _command(doc["command"], doc["argv"])
 
 
 if __name__ == "__main__":
