@@ -3,10 +3,12 @@
 deploy/template.yaml's ``--conf`` (``type=glue``: Iceberg's GlueCatalog, its default S3FileIO on
 the masked bucket's ``warehouse/``), against moto's server over HTTPS with IAM enforced. Every
 request, Glue's and S3's, is signed by a principal whose only policy is the Glue job role's; the
-Glue database is the template's, made with CloudFormation's call. Each command runs in a process
-of its own (aws_support.glue_catalog). The tests run in file order on the state the previous one
-left: the job, a second run of the same input, verify, erase, then a run of new rows killed just
-before main moves.
+Glue database is the template's, made with CloudFormation's call. The first job, the first verify,
+the first erase and the killed job each run in a fresh process of their own
+(aws_support.glue_catalog), as on Glue; the follow-up commands run one after another in one more
+such process (``worker``: aws_support.catalog_worker), which saves a JVM start per command. The
+tests run in file order on the state the previous one left: the job, a second run of the same
+input, verify, erase, then a run of new rows killed just before main moves.
 
 ``PIIMASK_TEST_GLUE_ENTRY=FILE`` makes the first test also write the table's Glue entry (GetTable's
 answer: names, types, locations, no data value) to FILE: docs/tables.md shows it.
@@ -22,6 +24,7 @@ from datetime import datetime
 
 import pyarrow.parquet as pq
 import pytest
+from aws_support.catalog_worker import CatalogWorker
 from aws_support.cfn import ACCOUNT
 from aws_support.glue_catalog import (
     catalog_settings,
@@ -76,10 +79,27 @@ def lake(iam_stack, piimask_jar, tmp_path_factory):
     }
 
 
-def command(lake, kind: str, argv: list[str]) -> subprocess.CompletedProcess:
+@pytest.fixture(scope="module")
+def worker(lake, tmp_path_factory):
+    """One catalog process for the follow-up commands; the JVM's output over all of them holds
+    none of the person's values either."""
+    folder = tmp_path_factory.mktemp("worker")
+    started = CatalogWorker(lake["stack"].job, lake["server"].tls, lake["settings"], folder)
+    yield started
+    started.close()
+    log = started.log.read_text(encoding="utf-8", errors="replace")
+    for canary in CANARIES:
+        assert canary not in log
+
+
+def command(lake, kind: str, argv: list[str], worker: CatalogWorker | None = None):
+    """``kind`` ``argv`` run as the job's principal: in ``worker`` if given, else in a fresh process."""
     server, stack = lake["server"], lake["stack"]
     since = len(server.recorder.requests)
-    done = run_in_catalog_process(stack.job, server.tls, lake["settings"], kind, argv)
+    if worker is None:
+        done = run_in_catalog_process(stack.job, server.tls, lake["settings"], kind, argv)
+    else:
+        done = worker.run(kind, argv)
     refused = [(r.method, r.path, r.target) for r in server.refused(since, stack.job.access_key)]
     assert done.returncode == 0, (
         f"{kind} {argv[:1]} exit {done.returncode}; refused {refused}\n{done.stderr[-6000:]}"
@@ -93,12 +113,12 @@ def command(lake, kind: str, argv: list[str]) -> subprocess.CompletedProcess:
     return done
 
 
-def job(lake) -> subprocess.CompletedProcess:
+def job(lake, worker: CatalogWorker | None = None) -> subprocess.CompletedProcess:
     raw = lake["raw"]
     return command(lake, "job", [
         "--rubric", RUBRIC, "--input", f"{raw}/input/", "--output", NAME, "--output-format", "iceberg",
         "--quarantine", f"{raw}/quarantine/", "--vault", f"{raw}/vault/", "--keyring", lake["ref"],
-    ])  # fmt: skip
+    ], worker)  # fmt: skip
 
 
 def glue_table(lake) -> dict:
@@ -154,9 +174,9 @@ def test_the_job_creates_an_iceberg_table_in_the_glue_catalog_on_the_masked_buck
     lake["location"], lake["first"] = location, records[0]
 
 
-def test_a_second_run_of_the_same_input_adds_nothing(lake):
+def test_a_second_run_of_the_same_input_adds_nothing(lake, worker):
     before = main_snapshot(lake)
-    job(lake)
+    job(lake, worker)
     records = audit_records(lake, lake["location"])
     assert len(records) == 2
     counts = records[-1]["counts"]
@@ -180,7 +200,7 @@ def test_verify_against_the_table_passes(lake, tmp_path):
         assert canary not in done.stdout + done.stderr + report.read_text(encoding="utf-8")
 
 
-def test_erase_deletes_the_persons_rows_and_no_data_file_on_s3_holds_them(lake, tmp_path):
+def test_erase_deletes_the_persons_rows_and_no_data_file_on_s3_holds_them(lake, worker, tmp_path):
     stack, raw = lake["stack"], lake["raw"]
     before = glue_table(lake)["Parameters"]["metadata_location"]
     values = tmp_path / "values.txt"
@@ -205,7 +225,7 @@ def test_erase_deletes_the_persons_rows_and_no_data_file_on_s3_holds_them(lake, 
         remaining += emails.num_rows
     assert remaining > 0
     report = tmp_path / "report.json"
-    command(lake, "cli", ["verify", "--rubric", RUBRIC, "--output", NAME, "--json", str(report)])
+    command(lake, "cli", ["verify", "--rubric", RUBRIC, "--output", NAME, "--json", str(report)], worker)
     assert json.loads(report.read_text(encoding="utf-8"))["verdict"] == "pass"
 
 
@@ -228,7 +248,7 @@ def test_the_job_role_is_refused_glue_calls_outside_its_grant(lake):
     assert glue_table(lake)["CatalogId"] == ACCOUNT
 
 
-def test_a_run_killed_before_main_moves_leaves_main_readable_and_whole_on_s3(lake, tmp_path):
+def test_a_run_killed_before_main_moves_leaves_main_readable_and_whole_on_s3(lake, worker, tmp_path):
     """SIGKILL after the run's branch is committed through Glue, before main is fast-forwarded
     (the seam ``PIIMASK_TEST_PAUSE_AT``): readers of main see the previous snapshot, whole, and
     verify passes on it; the re-run publishes the new rows."""
@@ -254,9 +274,9 @@ def test_a_run_killed_before_main_moves_leaves_main_readable_and_whole_on_s3(lak
     assert after["snapshot-id"] == before["snapshot-id"]
     assert after["summary"]["total-records"] == before["summary"]["total-records"]
     report = tmp_path / "report.json"  # main is readable and whole: verify reads every row
-    command(lake, "cli", ["verify", "--rubric", RUBRIC, "--output", NAME, "--json", str(report)])
+    command(lake, "cli", ["verify", "--rubric", RUBRIC, "--output", NAME, "--json", str(report)], worker)
     assert json.loads(report.read_text(encoding="utf-8"))["verdict"] == "pass"
-    job_done = command(lake, "job", argv)  # the re-run publishes the new rows
+    job_done = command(lake, "job", argv, worker)  # the re-run publishes the new rows
     for canary in CANARIES:
         assert canary not in job_done.stdout + job_done.stderr
     counts = audit_records(lake, lake["location"])[-1]["counts"]
@@ -265,7 +285,7 @@ def test_a_run_killed_before_main_moves_leaves_main_readable_and_whole_on_s3(lak
     assert total == int(before["summary"]["total-records"]) + counts["rows_added_to_table"]
 
 
-def test_the_vault_and_quarantine_tables_live_in_the_raw_database_on_the_raw_bucket(lake):
+def test_the_vault_and_quarantine_tables_live_in_the_raw_database_on_the_raw_bucket(lake, worker):
     """A run whose vault and quarantine are tables of the template's raw-zone database: the job
     role's grant covers every call, and their folders are on the raw bucket, not the masked one."""
     stack, raw = lake["stack"], lake["raw"]
@@ -275,7 +295,7 @@ def test_the_vault_and_quarantine_tables_live_in_the_raw_database_on_the_raw_buc
         "--rubric", RUBRIC, "--input", f"{raw}/input/", "--output", f"{NAME}_raw_zone",
         "--output-format", "iceberg", "--quarantine", names["quarantine"], "--vault", names["vault"],
         "--keyring", lake["ref"],
-    ])  # fmt: skip
+    ], worker)  # fmt: skip
     for canary in CANARIES:
         assert canary not in done.stdout + done.stderr
     glue = lake["server"].admin.client("glue")
@@ -291,7 +311,7 @@ def test_the_vault_and_quarantine_tables_live_in_the_raw_database_on_the_raw_buc
     command(lake, "cli", [
         "verify", "--rubric", RUBRIC, "--output", f"{NAME}_raw_zone", "--raw", f"{raw}/input/",
         "--quarantine", names["quarantine"], "--json", str(report),
-    ])  # fmt: skip
+    ], worker)  # fmt: skip
     assert json.loads(report.read_text(encoding="utf-8"))["verdict"] == "pass"
     values = lake["folder"] / "raw-zone-values.txt"
     values.write_text(SUBJECT[0] + "\n", encoding="utf-8")
@@ -299,7 +319,7 @@ def test_the_vault_and_quarantine_tables_live_in_the_raw_database_on_the_raw_buc
         "erase", "--rubric", RUBRIC, "--output", f"{NAME}_raw_zone", "--vault", names["vault"],
         "--keyring", lake["ref"], "--column", "operator_id", "--values-file", str(values),
         "--quarantine", names["quarantine"],
-    ])  # fmt: skip
+    ], worker)  # fmt: skip
     s3 = lake["server"].admin.client("s3")
     prefix = "warehouse/piimask_raw.db/vault/data/"
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=stack.raw, Prefix=prefix).get("Contents", [])]

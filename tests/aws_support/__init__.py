@@ -11,6 +11,8 @@
   principal, and the JVM truststore for moto's certificate.
 * ``tls``: that certificate and truststore.
 * ``job_process``: the job in a process of its own on S3A as one principal, so a test can kill it.
+* ``glue_catalog``: a kit command in a process of its own with the template's Glue catalog
+  settings; ``catalog_worker``: several such commands one after another in one such process.
 
 tests/aws/conftest.py turns these into module-scoped fixtures (moto's state and its enforcement
 switch are global to the process, so each module that enforces IAM turns it off again).

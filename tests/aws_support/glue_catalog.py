@@ -12,6 +12,8 @@ FileIO, which the template does not change) and S3A (the raw zone, the audit rec
 listing) read them there and from ``spark_conf``'s settings.
 
 ``python -m aws_support.glue_catalog SPEC`` with ``tests/`` on the path; SPEC is ``spec``'s JSON.
+With ``"command": "serve"`` the process runs the commands it reads from stdin instead
+(aws_support.catalog_worker).
 """
 
 from __future__ import annotations
@@ -26,10 +28,22 @@ from pathlib import Path
 from .server import REGION, Creds
 from .tls import Tls
 
-__all__ = ["catalog_settings", "moto_overrides", "run_in_catalog_process", "start_in_catalog_process"]
+__all__ = [
+    "catalog_settings",
+    "moto_overrides",
+    "process",
+    "run_in_catalog_process",
+    "start_in_catalog_process",
+]
 
 TESTS = Path(__file__).resolve().parents[1]
 CATALOG = "lake"
+# For these test processes only (a few dozen rows each): the JVM's C2 compiler off. A short run's
+# CPU went largely to compiling Spark's, Iceberg's and the SDKs' code with C2 (benchmarks/
+# HISTORY.md, "2026-12-07 (fourth session)"); C1's code is slower but none of it runs long here.
+# C1 alone fills the default 48 MiB code cache, after which the JIT stops: hence the larger one.
+# Compiler flags change how fast the code runs, not what it does.
+TEST_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m"
 
 
 def catalog_settings(job_conf: str) -> dict[str, str]:
@@ -54,12 +68,13 @@ def moto_overrides(endpoint: str, catalog: str = CATALOG) -> dict[str, str]:
     }
 
 
-def _process(creds: Creds, tls: Tls, settings: dict[str, str], command: str, argv: list[str], extra_env):
+def process(creds: Creds, tls: Tls, settings: dict[str, str], command: str, argv: list[str], extra_env):
     """(argv, environment) of the process that runs ``command`` as ``creds``."""
     env = {**os.environ, **creds.environment(), "AWS_REGION": REGION, **(extra_env or {})}
     env.pop("PIIMASK_WAREHOUSE", None)  # that would make `lake` a local file-based catalog
     env.pop("AWS_PROFILE", None)
     env.pop("AWS_SESSION_TOKEN", None)
+    env["JAVA_TOOL_OPTIONS"] = f"{env.get('JAVA_TOOL_OPTIONS', '')} {TEST_JVM_OPTIONS}".strip()
     submit = [arg for key, value in settings.items() for arg in ("--conf", f"{key}={value}")]
     env["PYSPARK_SUBMIT_ARGS"] = shlex.join([*submit, "pyspark-shell"])
     env["PYTHONPATH"] = os.pathsep.join([str(TESTS), str(TESTS.parent), env.get("PYTHONPATH", "")])
@@ -72,7 +87,7 @@ def run_in_catalog_process(
 ) -> subprocess.CompletedProcess:
     """Run ``command`` ("job": the Glue entry with ``argv`` as the job's arguments; "cli":
     ``pii-mask`` ``argv``) in a fresh process as ``creds``; its exit code is the command's."""
-    args, env = _process(creds, tls, settings, command, argv, None)
+    args, env = process(creds, tls, settings, command, argv, None)
     return subprocess.run(args, env=env, capture_output=True, text=True, timeout=900)
 
 
@@ -80,25 +95,37 @@ def start_in_catalog_process(
     creds: Creds, tls: Tls, settings: dict[str, str], command: str, argv: list[str], extra_env: dict
 ) -> subprocess.Popen:
     """The same process, started and not waited for (a test kills it), output merged."""
-    args, env = _process(creds, tls, settings, command, argv, extra_env)
+    args, env = process(creds, tls, settings, command, argv, extra_env)
     return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
-def main(argv: list[str]) -> int:
+def _start(doc: dict) -> None:
     from piimask.session import get_spark
 
     from .spark_conf import point_s3a
 
-    doc = json.loads(argv[0])
     spark = get_spark("piimask-glue-catalog", master="local[2]", shuffle_partitions=2)
     point_s3a(spark, Creds(**doc["creds"]), Tls(**doc["tls"]))  # trusts moto's certificate too
-    if doc["command"] == "job":
+
+
+def _command(command: str, argv: list[str]) -> int:
+    if command == "job":
         from piimask.aws.glue_entry import main as glue_main
 
-        return glue_main(["pii_masking_job.py", *doc["argv"]])
+        return glue_main(["pii_masking_job.py", *argv])
     from piimask.cli import main as cli_main
 
-    return cli_main(doc["argv"])
+    return cli_main(argv)
+
+
+def main(argv: list[str]) -> int:
+    doc = json.loads(argv[0])
+    if doc["command"] == "serve":  # aws_support.catalog_worker: commands read from stdin
+        from .catalog_worker import serve
+
+        return serve(lambda: _start(doc), _command)
+    _start(doc)
+    return _command(doc["command"], doc["argv"])
 
 
 if __name__ == "__main__":
