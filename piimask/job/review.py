@@ -85,15 +85,19 @@ def full_scan(rubric: Rubric, columns: list[str], valid: Column) -> list[Column]
     email or MAC address, to add to the run's observation."""
     aggs = []
     for i, name in enumerate(_unreviewed(rubric, columns)):
-        text = fold_text(F.col(f"`{name}`"))
+        raw = F.col(f"`{name}`").cast("string")
+        text = fold_text(raw)
         hit = F.lit(False)
         for kind in FULL_SCAN:
             detector = BY_NAME[kind]
             holds = F.lit(False)
-            for char in _MUST_HOLD[kind]:
-                holds = holds | (F.instr(text, char) > 0)
+            for char in _MUST_HOLD[kind]:  # contains tests the first byte before a compare; instr did not
+                holds = holds | text.contains(char)
             holds = (F.octet_length(text) >= _MIN_BYTES[kind]) & holds
             hit = hit | (holds & text.rlike(detector.prefilter) & text.rlike(detector.regex()))
+        # folding never lengthens a value (each folded character becomes one byte or none), so
+        # a value too short before folding is too short after: most kept values, unfolded
+        hit = (F.octet_length(raw) >= min(_MIN_BYTES.values())) & hit
         counted = F.when(valid & F.coalesce(hit, F.lit(False)), 1).otherwise(0)
         aggs.append(F.sum(counted).alias(f"kept_pii_{i}"))
     return aggs

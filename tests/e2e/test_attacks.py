@@ -139,6 +139,7 @@ def test_csv_output_neutralizes_formulas_and_verify_reads_it_back(spark, tmp_pat
     [
         "ask ｏｐ９＠ｅｘａｍｐｌｅ．ｃｏｍ",  # full width
         "a@b.cd",  # the shortest email the scan's length guard lets through
+        "ａ@b.cd",  # the same once folded: the guard on the unfolded bytes lets it through too
         "0123.4567.89ab",  # the shortest MAC (14 bytes), dots like a firmware version's
     ],
 )
