@@ -16,13 +16,18 @@ digits, letters, ``@``, ``.``, ``+``, ``-``). Multi-character expansions (the li
 from __future__ import annotations
 
 import functools
+import json
 import re
 import unicodedata
+from pathlib import Path
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
-__all__ = ["ascii_folds", "fold_python", "fold_text", "invisible_class"]
+__all__ = ["TABLES_FILE", "ascii_folds", "computed_tables", "fold_python", "fold_text", "invisible_class"]
+
+# the two tables below, computed by ``computed_tables`` (``python -m piimask.expr.text --write``)
+TABLES_FILE = Path(__file__).with_name("unicode_tables.json")
 
 # Format characters (zero-width space/joiners, word joiner, BOM, soft hyphen, bidi controls, tag
 # characters: Python's category Cf, so the JVM's older Unicode tables cannot differ), combining
@@ -40,8 +45,7 @@ _EXTRA_INVISIBLE = (
 )
 
 
-@functools.lru_cache(maxsize=1)
-def invisible_ranges() -> tuple[tuple[int, int], ...]:
+def _computed_invisible_ranges() -> tuple[tuple[int, int], ...]:
     points = sorted(
         {c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"}
         | {c for lo, hi in _EXTRA_INVISIBLE for c in range(lo, hi + 1)}
@@ -55,16 +59,7 @@ def invisible_ranges() -> tuple[tuple[int, int], ...]:
     return tuple((lo, hi) for lo, hi in ranges)
 
 
-def invisible_class() -> str:
-    """The invisible characters as one Java regex character class."""
-    parts = [f"\\x{{{lo:X}}}" + (f"-\\x{{{hi:X}}}" if hi != lo else "") for lo, hi in invisible_ranges()]
-    return "[" + "".join(parts) + "]"
-
-
-@functools.lru_cache(maxsize=1)
-def ascii_folds() -> tuple[str, str]:
-    """(characters, their ASCII forms): every non-ASCII code point whose NFKC form is one
-    printable ASCII character."""
+def _computed_ascii_folds() -> tuple[str, str]:
     src, dst = [], []
     for cp in range(0xA0, 0x110000):
         if 0xD800 <= cp <= 0xDFFF:
@@ -75,6 +70,46 @@ def ascii_folds() -> tuple[str, str]:
             src.append(c)
             dst.append(n)
     return "".join(src), "".join(dst)
+
+
+def computed_tables() -> dict:
+    """Both tables computed from this Python's Unicode database (about 2.5 CPU-seconds: a scan of
+    every code point), in the form of ``TABLES_FILE``."""
+    return {
+        "unidata_version": unicodedata.unidata_version,
+        "invisible_ranges": [list(r) for r in _computed_invisible_ranges()],
+        "ascii_folds": list(_computed_ascii_folds()),
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> dict:
+    # Shipped precomputed: every command (the job, verify, each lifecycle command) built them on
+    # start, 2.5 s of the driver's CPU. Another Python's Unicode version computes its own.
+    try:
+        shipped = json.loads(TABLES_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        shipped = {}
+    if shipped.get("unidata_version") == unicodedata.unidata_version:
+        return shipped
+    return computed_tables()
+
+
+def invisible_ranges() -> tuple[tuple[int, int], ...]:
+    return tuple((lo, hi) for lo, hi in _tables()["invisible_ranges"])
+
+
+def invisible_class() -> str:
+    """The invisible characters as one Java regex character class."""
+    parts = [f"\\x{{{lo:X}}}" + (f"-\\x{{{hi:X}}}" if hi != lo else "") for lo, hi in invisible_ranges()]
+    return "[" + "".join(parts) + "]"
+
+
+def ascii_folds() -> tuple[str, str]:
+    """(characters, their ASCII forms): every non-ASCII code point whose NFKC form is one
+    printable ASCII character."""
+    src, dst = _tables()["ascii_folds"]
+    return src, dst
 
 
 def fold_text(col: Column | str) -> Column:
@@ -100,3 +135,13 @@ def fold_python(text: str) -> str:
     """The same folding in Python, for the driver-side checks (a ``--reason``, a test oracle)."""
     invisible, table = _python_folding()
     return invisible.sub("", text).translate(table)
+
+
+if __name__ == "__main__":  # python -m piimask.expr.text --write: rebuild TABLES_FILE
+    import sys
+
+    fresh = json.dumps(computed_tables(), sort_keys=True) + "\n"
+    if "--write" in sys.argv[1:]:
+        TABLES_FILE.write_text(fresh, encoding="utf-8")
+    elif TABLES_FILE.read_text(encoding="utf-8") != fresh:
+        sys.exit(f"{TABLES_FILE.name} drifted: run python -m piimask.expr.text --write")

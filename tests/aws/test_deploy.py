@@ -244,6 +244,7 @@ def test_wheel_is_built_by_the_build_backend_from_a_clean_copy_and_reproducibly(
     assert (
         "piimask/aws/recipe.py" in names
         and "piimask/treatments/freetext/names.json" in names
+        and "piimask/expr/unicode_tables.json" in names
         and "piimask-0.1.0.dist-info/RECORD" in names
     )
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]

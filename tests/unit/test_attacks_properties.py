@@ -14,7 +14,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from piimask.errors import PiiMaskError, Refused  # noqa: E402
-from piimask.expr.text import ascii_folds, fold_python  # noqa: E402
+from piimask.expr.text import TABLES_FILE, ascii_folds, computed_tables, fold_python  # noqa: E402
 from piimask.keys import keyring as kr  # noqa: E402
 from piimask.lifecycle.detokenize import check_reason  # noqa: E402
 from piimask.storage.paths import is_within  # noqa: E402
@@ -46,6 +46,14 @@ def test_every_folded_character_is_its_nfkc_form():
     src, dst = ascii_folds()
     assert len(src) == len(dst) > 1000
     assert all(unicodedata.normalize("NFKC", a) == b for a, b in zip(src, dst, strict=True))
+
+
+def test_the_shipped_unicode_tables_are_this_pythons():
+    """The folding tables ship precomputed (unicode_tables.json); they must be exactly what this
+    Python's Unicode database gives, else a rebuild is due."""
+    shipped = json.loads(TABLES_FILE.read_text(encoding="utf-8"))
+    assert shipped["unidata_version"] == unicodedata.unidata_version, "python -m piimask.expr.text --write"
+    assert shipped == computed_tables(), "unicode_tables.json drifted: python -m piimask.expr.text --write"
 
 
 @FAST
