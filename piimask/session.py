@@ -14,6 +14,7 @@ from pathlib import Path
 from pyspark.sql import SparkSession
 
 __all__ = [
+    "EXTRA_JAVA_OPTIONS_ENV",
     "JAR_CACHE_ENV",
     "LOCAL_CATALOG",
     "WAREHOUSE_ENV",
@@ -22,11 +23,14 @@ __all__ = [
     "JVM_OPTIONS",
     "get_spark",
     "huge_method_session",
+    "java_options",
     "local_jars",
 ]
 
 JIT_FLAG = "-XX:-DontCompileHugeMethods"  # generated methods above 8000 bytes still compile
 JVM_OPTIONS = f"{JIT_FLAG} -XX:GCTimeRatio=4"  # for a JVM this module starts
+# appended to JVM_OPTIONS for a JVM this module starts; unset by default (see java_options)
+EXTRA_JAVA_OPTIONS_ENV = "PIIMASK_EXTRA_JAVA_OPTIONS"
 WAREHOUSE_ENV = "PIIMASK_WAREHOUSE"  # a folder: the local Iceberg catalog's warehouse
 LOCAL_CATALOG = "lake"
 JAR_CACHE_ENV = "PIIMASK_JAR_CACHE"  # where jvm/build.sh and tools/fetch_jars.sh put the jars
@@ -55,6 +59,16 @@ def local_jars() -> list[str]:
         if candidates:
             found.append(str(candidates[-1]))
     return found
+
+
+def java_options() -> str:
+    """The driver JVM's options for a session this module launches: ``JVM_OPTIONS`` and then
+    ``PIIMASK_EXTRA_JAVA_OPTIONS`` if set. The extra options are for short runs such as the test
+    suite's, whose JVMs spend much of their CPU in the C2 JIT compiler: there
+    ``-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m`` (C1 only) costs less, while a long
+    run is slower with C1's code (benchmarks/HISTORY.md). Unset, the JVM gets ``JVM_OPTIONS``."""
+    extra = os.environ.get(EXTRA_JAVA_OPTIONS_ENV, "").strip()
+    return f"{JVM_OPTIONS} {extra}" if extra else JVM_OPTIONS
 
 
 def iceberg_conf(jars: list[str]) -> dict[str, str]:
@@ -108,7 +122,7 @@ def get_spark(
         # the heap (its default, 12, is a thirteenth). The job's live heap does not grow with
         # the input, but its allocation rate kept G1 near that threshold, so the committed heap,
         # and with it peak RSS, grew with the length of the run (see benchmarks/HISTORY.md).
-        builder = builder.config("spark.driver.extraJavaOptions", JVM_OPTIONS)
+        builder = builder.config("spark.driver.extraJavaOptions", java_options())
         # local mode runs the executors inside the driver JVM: Spark's 1g default is too small for
         # verify.py at a million rows (it ran out of heap). Glue sizes its own workers.
         memory = os.environ.get("PIIMASK_DRIVER_MEMORY", driver_memory)

@@ -23,6 +23,17 @@ sys.path.insert(0, str(TESTS))  # the support modules (aws_fixtures, run_support
 os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
 os.environ["PYSPARK_PYTHON"] = sys.executable
 os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+# The JVMs the tests start as subprocesses through piimask.session (the job, verify and the
+# lifecycle commands, the Glue-catalog processes), which inherit this environment, run with the
+# C2 JIT compiler off: a cold JVM that masks a few dozen rows spent much of its CPU compiling
+# with C2. The shared session below keeps C2: it lives for the whole suite, so C2's compiling is
+# paid once, and C1's slower code cost verify's e2e module more than it saved (benchmarks/
+# HISTORY.md, "sixth session"). C1 alone fills the default 48 MiB code cache, after which the
+# JIT stops: hence the larger one. Compiler flags change how fast the code runs, not what it
+# does. Set PIIMASK_EXTRA_JAVA_OPTIONS (even empty) to run the subprocesses with other flags.
+TEST_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m"
+os.environ.setdefault("PIIMASK_EXTRA_JAVA_OPTIONS", TEST_JVM_OPTIONS)
+SESSION_JVM_OPTIONS_ENV = "PIIMASK_TEST_SESSION_JAVA_OPTIONS"  # the shared session's extra options
 
 FOLDER_MARKERS = ("unit", "spark", "e2e", "aws")
 MOTO_FIXTURES = {"aws", "moto_server"}
@@ -52,12 +63,15 @@ def piimask_jar() -> str:
 
 @pytest.fixture(scope="session")
 def spark(piimask_jar, tmp_path_factory):
-    from piimask.session import WAREHOUSE_ENV, get_spark, local_jars
+    from piimask.session import EXTRA_JAVA_OPTIONS_ENV, WAREHOUSE_ENV, get_spark, local_jars
 
     assert piimask_jar in local_jars(), "the session would not load the freshly built jar"
     # the local Iceberg catalog `lake` (tests/e2e/test_tables.py), set before the session starts
     os.environ[WAREHOUSE_ENV] = str(tmp_path_factory.mktemp("warehouse"))
-    session = get_spark("piimask-tests", master="local[2]", shuffle_partitions=2)
+    with pytest.MonkeyPatch.context() as env:
+        # the shared session's JVM gets only PIIMASK_TEST_SESSION_JAVA_OPTIONS (default none)
+        env.setenv(EXTRA_JAVA_OPTIONS_ENV, os.environ.get(SESSION_JVM_OPTIONS_ENV, ""))
+        session = get_spark("piimask-tests", master="local[2]", shuffle_partitions=2)
     yield session
     session.stop()
 

@@ -38,12 +38,6 @@ __all__ = [
 
 TESTS = Path(__file__).resolve().parents[1]
 CATALOG = "lake"
-# For these test processes only (a few dozen rows each): the JVM's C2 compiler off. A short run's
-# CPU went largely to compiling Spark's, Iceberg's and the SDKs' code with C2 (benchmarks/
-# HISTORY.md, "2026-12-07 (fourth session)"); C1's code is slower but none of it runs long here.
-# C1 alone fills the default 48 MiB code cache, after which the JIT stops: hence the larger one.
-# Compiler flags change how fast the code runs, not what it does.
-TEST_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m"
 
 
 def catalog_settings(job_conf: str) -> dict[str, str]:
@@ -74,7 +68,8 @@ def process(creds: Creds, tls: Tls, settings: dict[str, str], command: str, argv
     env.pop("PIIMASK_WAREHOUSE", None)  # that would make `lake` a local file-based catalog
     env.pop("AWS_PROFILE", None)
     env.pop("AWS_SESSION_TOKEN", None)
-    env["JAVA_TOOL_OPTIONS"] = f"{env.get('JAVA_TOOL_OPTIONS', '')} {TEST_JVM_OPTIONS}".strip()
+    # the JVM's C2 compiler stays off as in every JVM of the suite: piimask.session appends
+    # PIIMASK_EXTRA_JAVA_OPTIONS, which tests/conftest.py sets and this environment inherits
     submit = [arg for key, value in settings.items() for arg in ("--conf", f"{key}={value}")]
     env["PYSPARK_SUBMIT_ARGS"] = shlex.join([*submit, "pyspark-shell"])
     env["PYTHONPATH"] = os.pathsep.join([str(TESTS), str(TESTS.parent), env.get("PYTHONPATH", "")])
