@@ -73,8 +73,8 @@ def _computed_ascii_folds() -> tuple[str, str]:
 
 
 def computed_tables() -> dict:
-    """Both tables computed from this Python's Unicode database (about 2.5 CPU-seconds: a scan of
-    every code point), in the form of ``TABLES_FILE``."""
+    """Both tables computed from this Python's Unicode database (a scan of every code point, slow
+    enough to matter on every command's start), in the form of ``TABLES_FILE``."""
     return {
         "unidata_version": unicodedata.unidata_version,
         "invisible_ranges": [list(r) for r in _computed_invisible_ranges()],
@@ -85,7 +85,7 @@ def computed_tables() -> dict:
 @functools.lru_cache(maxsize=1)
 def _tables() -> dict:
     # Shipped precomputed: every command (the job, verify, each lifecycle command) built them on
-    # start, 2.5 s of the driver's CPU. Another Python's Unicode version computes its own.
+    # start (benchmarks/HISTORY.md, sixth session). Another Python's Unicode version computes its own.
     try:
         shipped = json.loads(TABLES_FILE.read_text(encoding="utf-8"))
     except (OSError, ValueError):

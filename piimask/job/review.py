@@ -54,14 +54,15 @@ def personal_looking(df: DataFrame, columns: list[str], limit: int = SAMPLE_ROWS
         return {}
     sample = df.select(*[F.col(f"`{c}`").cast("string").alias(f"c{i}") for i, c in enumerate(columns)])
     # One (column index, value) row per sampled cell, so each kind's pattern is one expression of
-    # the plan, not one per column: the person pattern is a large trie whose compilation, once per
-    # expression and task, cost about 2 CPU-seconds of every run with seven kept columns.
+    # the plan, not one per column: the person pattern is a large trie, compiled once per
+    # expression and task (benchmarks/HISTORY.md, sixth session).
     cells = F.inline(
         F.array(*[F.struct(F.lit(i).alias("i"), F.col(f"c{i}").alias("v")) for i in range(len(columns))])
     )
     text = F.trim(fold_text(F.col("v")))
+    kinds = _kinds()  # renders the person trie: once per call, not once per column
     aggs = [F.sum(F.when(text.isNotNull() & (text != ""), 1).otherwise(0)).alias("n")]
-    for j, (pattern, _) in enumerate(_kinds().values()):
+    for j, (pattern, _) in enumerate(kinds.values()):
         aggs.append(
             F.sum(F.when(F.coalesce(text.rlike(pattern), F.lit(False)), 1).otherwise(0)).alias(f"k{j}")
         )
@@ -71,7 +72,7 @@ def personal_looking(df: DataFrame, columns: list[str], limit: int = SAMPLE_ROWS
         if i not in counted:  # no sampled row at all
             continue
         present = int(counted[i]["n"] or 0)
-        for j, (kind, (_, share)) in enumerate(_kinds().items()):
+        for j, (kind, (_, share)) in enumerate(kinds.items()):
             hits = int(counted[i][f"k{j}"] or 0)
             if hits and hits >= share * present:
                 found.setdefault(name, []).append(kind)
